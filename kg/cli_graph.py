@@ -1,0 +1,138 @@
+"""`kg query` and `kg validate`: ask the built graph, check it against the shapes.
+
+Standalone click commands; `kg.cli` adds them to its group. Exit status:
+0 done (and, for validate, the graph conforms); 1 violations or a failed
+query; 2 bad usage (no query, unsafe query, syntax error, nothing built yet).
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+import unicodedata
+from pathlib import Path
+
+import click
+
+OUT_DEFAULT = Path("outputs")
+_SHORT = {
+    "https://w3id.org/county-kg/ontology#": "ckg:", "https://w3id.org/county-kg/id/": "kgid:",
+    "https://w3id.org/county-kg/taxonomy/": "tax:", "http://www.w3.org/ns/org#": "org:",
+    "http://www.w3.org/2000/01/rdf-schema#": "rdfs:", "http://www.w3.org/1999/02/22-rdf-syntax-ns#": "rdf:",
+}
+
+
+def _plain(term) -> str:
+    """A term as the CSV of SPARQL 1.1 results shows it: IRI, literal value or _:id."""
+    if term is None:
+        return ""
+    from pyoxigraph import BlankNode
+
+    return f"_:{term.value}" if isinstance(term, BlankNode) else term.value
+
+
+def _short(term) -> str:
+    from pyoxigraph import NamedNode
+
+    text = _plain(term)
+    if isinstance(term, NamedNode):
+        for ns, p in _SHORT.items():
+            if text.startswith(ns):
+                return p + text[len(ns):]
+    return text
+
+
+def _json_term(term) -> dict:
+    from pyoxigraph import BlankNode, Literal, NamedNode
+
+    if isinstance(term, NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, BlankNode):
+        return {"type": "bnode", "value": term.value}
+    if isinstance(term, Literal):
+        d = {"type": "literal", "value": term.value}
+        if term.language:
+            d["xml:lang"] = term.language
+        elif term.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
+            d["datatype"] = term.datatype.value
+        return d
+    return {"type": "literal", "value": str(term)}
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * (width - _width(text))
+
+
+def render(names: list[str], rows: list[tuple], fmt: str) -> str:
+    """Rows as an aligned table (CJK counted double width), SPARQL CSV, or SPARQL JSON results."""
+    if fmt == "json":
+        bindings = [{n: _json_term(t) for n, t in zip(names, row) if t is not None} for row in rows]
+        return json.dumps({"head": {"vars": names}, "results": {"bindings": bindings}}, ensure_ascii=False, indent=2)
+    if fmt == "csv":
+        buf = io.StringIO()
+        w = csv.writer(buf, lineterminator="\n")
+        w.writerow(names)
+        w.writerows([_plain(t) for t in row] for row in rows)
+        return buf.getvalue().rstrip("\n")
+    cells = [[_short(t).replace("\n", " ") for t in row] for row in rows]
+    widths = [max([_width(n)] + [_width(r[i]) for r in cells]) for i, n in enumerate(names)]
+    lines = ["  ".join(_pad(n, w) for n, w in zip(names, widths)).rstrip(),
+             "  ".join("-" * w for w in widths)]
+    lines += ["  ".join(_pad(c, w) for c, w in zip(r, widths)).rstrip() for r in cells]
+    lines.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
+    return "\n".join(lines)
+
+
+@click.command("query")
+@click.argument("sparql", required=False)
+@click.option("-f", "--file", "qfile", type=click.Path(path_type=Path, exists=True, dir_okay=False),
+              help="Read the query from a .rq file (see queries/).")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
+@click.option("--out", type=click.Path(path_type=Path, file_okay=False), default=OUT_DEFAULT, show_default=True,
+              help="The folder `kg build` wrote (its store/ is queried).")
+@click.option("--timeout", type=float, default=None, help="Stop the query after this many seconds.")
+@click.option("--allow-update", is_flag=True, help="Allow SPARQL Update and SERVICE (changes OUT/store).")
+def query_cmd(sparql, qfile, fmt, out, timeout, allow_update):
+    """Run a SPARQL query on the built graph's Oxigraph store: kg query 'SELECT …' or kg query -f FILE.rq."""
+    from kg.store import QueryTimeout, UnsafeQuery, query
+
+    if (sparql is None) == (qfile is None):
+        raise click.UsageError("give a query, either as an argument or with -f FILE")
+    text = qfile.read_text(encoding="utf-8") if qfile else sparql
+    try:
+        names, rows = query(out, text, timeout=timeout, allow_update=allow_update)
+    except (UnsafeQuery, FileNotFoundError, SyntaxError) as exc:
+        click.echo(f"kg query: {exc}", err=True)
+        sys.exit(2)
+    except QueryTimeout as exc:
+        click.echo(f"kg query: {exc}", err=True)
+        sys.exit(1)
+    except (OSError, RuntimeError) as exc:
+        click.echo(f"kg query: {exc}", err=True)
+        sys.exit(1)
+    click.echo(render(names, rows, fmt))
+
+
+@click.command("validate")
+@click.option("--out", type=click.Path(path_type=Path, file_okay=False), default=OUT_DEFAULT, show_default=True,
+              help="The folder `kg build` wrote (its graph.ttl is checked).")
+def validate_cmd(out):
+    """Check OUT/graph.ttl against ontology/shapes.ttl (SHACL); exit 1 naming node and shape of each violation."""
+    from kg.validate import validate
+
+    path = out / "graph.ttl"
+    if not path.is_file():
+        click.echo(f"kg validate: {path} not found: run `kg build` first", err=True)
+        sys.exit(2)
+    conforms, lines = validate(path)
+    for line in lines:
+        click.echo(line)
+    if not conforms:
+        click.echo(f"{len(lines)} violation(s) in {path}", err=True)
+        sys.exit(1)
+    click.echo(f"{path} conforms to the shapes", err=True)

@@ -1,0 +1,105 @@
+"""China's administrative divisions, read from the list that jionlp ships.
+
+jionlp's `dictionary/china_location.txt` holds every province, prefecture,
+county-level unit (with its GB/T 2260 code and short form), town and village,
+one per line, indented by level. We read the file directly (importing jionlp
+itself is slow and prints a banner) and keep counties with their towns and
+villages, which is what county and place resolution need.
+"""
+from __future__ import annotations
+
+import importlib.util
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+# Suffixes that make a level-2 unit a county in ANNOTATION.md's sense.
+COUNTY_SUFFIXES = ("自治县", "自治旗", "县", "旗", "市", "区", "特区", "林区")
+# Suffixes whose removal gives a usable short form when the list gives none.
+_SHORTEN = ("自治县", "联合旗", "自治旗", "县", "旗", "市", "区")
+
+
+@dataclass
+class County:
+    name: str
+    code: str
+    short: str
+    province: str
+    prefecture: str
+    towns: dict[str, set[str]] = field(default_factory=dict, repr=False)  # town -> villages
+
+    @property
+    def villages(self) -> dict[str, str]:
+        """village -> town, for places named without their town."""
+        return {v: t for t, vs in self.towns.items() for v in vs}
+
+
+@dataclass
+class Divisions:
+    counties: list[County]
+    by_name: dict[str, list[County]]   # full name and short form -> counties
+    by_code: dict[str, County]
+    prefectures: set[str]
+    provinces: set[str]
+
+    def lookup(self, name: str) -> list[County]:
+        return self.by_name.get(name, [])
+
+
+def _location_file() -> Path:
+    spec = importlib.util.find_spec("jionlp")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("jionlp is not installed: it ships the division list county-kg needs")
+    return Path(list(spec.submodule_search_locations)[0]) / "dictionary" / "china_location.txt"
+
+
+def _short_form(name: str) -> str:
+    for suffix in _SHORTEN:
+        if name.endswith(suffix) and len(name) - len(suffix) >= 2:
+            return name[: -len(suffix)]
+    return name
+
+
+@lru_cache(maxsize=1)
+def load() -> Divisions:
+    """Parse the division list once per process."""
+    counties: list[County] = []
+    prefectures: set[str] = set()
+    provinces: set[str] = set()
+    province = prefecture = ""
+    county: County | None = None
+    town: str | None = None
+    with _location_file().open(encoding="utf-8") as fh:
+        for raw in fh:
+            line = raw.rstrip("\r\n")
+            if not line.strip():
+                continue
+            depth = len(line) - len(line.lstrip("\t"))
+            parts = line.strip("\t").split("\t")
+            name = parts[0].strip()
+            if depth == 0:
+                province, county = name, None
+                provinces.add(name)
+            elif depth == 1:
+                prefecture, county = name, None
+                prefectures.add(name)
+            elif depth == 2:
+                code = parts[1].strip() if len(parts) > 1 else ""
+                if not code or not name.endswith(COUNTY_SUFFIXES) or name == "市辖区":
+                    county = None
+                    continue
+                alias = parts[2].strip() if len(parts) > 2 and parts[2].strip() else _short_form(name)
+                county = County(name, code, alias, province, prefecture)
+                counties.append(county)
+            elif depth == 3 and county is not None:
+                town = name
+                county.towns.setdefault(town, set())
+            elif depth == 4 and county is not None and town is not None:
+                county.towns[town].add(name)
+    by_name: dict[str, list[County]] = {}
+    by_code: dict[str, County] = {}
+    for c in counties:
+        by_code.setdefault(c.code, c)
+        for key in {c.name, c.short}:
+            by_name.setdefault(key, []).append(c)
+    return Divisions(counties, by_name, by_code, prefectures, provinces)

@@ -1,0 +1,87 @@
+"""The flat view of the graph (one row per node, one per edge) and its CSV export.
+
+GraphML, GEXF and the CSV files all render these rows, so a node has the same
+id, label, type, family, coordinates and counts in every tool. Strings are
+cleaned of characters XML 1.0 cannot carry; missing values are None.
+"""
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+from kg.alignments import iso_date
+from kg.export.atomic import write_bytes
+from kg.geo import coordinates
+from kg.graph import KnowledgeGraph
+from kg.mapping import _safe, node_iri, report_iri
+from kg.taxonomy import families_of
+
+# column -> Python type; exporters declare these types (int -> int/integer, float -> double).
+NODE_COLUMNS: dict[str, type] = {
+    "id": str, "iri": str, "label": str, "type": str, "family": str, "code": str,
+    "latitude": float, "longitude": float, "reports": int, "start": str, "report_files": str,
+}
+EDGE_COLUMNS: dict[str, type] = {
+    "id": str, "source": str, "target": str, "relation": str, "weight": int, "start": str, "report_files": str,
+}
+
+
+def node_id(ref: tuple[str, str]) -> str:
+    return f"{ref[0]}:{_safe(ref[1])}"
+
+
+def _first_date(g: KnowledgeGraph, reports) -> str | None:
+    days = [d for d in (iso_date(g.reports.get(r, {}).get("date")) for r in reports) if d]
+    return min(days) if days else None
+
+
+def node_rows(g: KnowledgeGraph) -> list[dict]:
+    """Reports first (by file name), then entities in the graph's sorted order."""
+    rows = []
+    for name in sorted(g.reports):
+        rows.append({"id": node_id(("Report", name)), "iri": report_iri(name).value, "label": _safe(name),
+                     "type": "Report", "family": None, "code": None, "latitude": None, "longitude": None,
+                     "reports": 1, "start": _first_date(g, [name]), "report_files": _safe(name)})
+    fams = families_of(g)
+    for n in g.sorted_nodes():
+        code = n.attrs.get("code") if n.type == "County" else None
+        pos = coordinates(code) if code else None
+        rows.append({
+            "id": node_id(n.ref), "iri": node_iri(n.ref, n).value, "label": _safe(n.label), "type": n.type,
+            "family": fams.get(n.ref), "code": str(code) if code else None,
+            "latitude": pos[0] if pos else None, "longitude": pos[1] if pos else None,
+            "reports": len(n.reports), "start": _first_date(g, n.reports),
+            "report_files": ";".join(_safe(r) for r in sorted(n.reports)),
+        })
+    return rows
+
+
+def edge_rows(g: KnowledgeGraph, ids: set[str] | None = None) -> list[dict]:
+    """Edges whose two ends are nodes (`ids`, default: all node rows), in sorted order."""
+    ids = ids if ids is not None else {r["id"] for r in node_rows(g)}
+    rows = []
+    for e in g.sorted_edges():
+        s, t = node_id(e.source), node_id(e.target)
+        if s in ids and t in ids:
+            rows.append({"id": f"e{len(rows)}", "source": s, "target": t, "relation": e.type,
+                         "weight": len(e.reports), "start": _first_date(g, e.reports),
+                         "report_files": ";".join(_safe(r) for r in sorted(e.reports))})
+    return rows
+
+
+def _csv(rows: list[dict], columns) -> bytes:
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
+    w.writerow(list(columns))
+    for r in rows:
+        w.writerow(["" if r.get(c) is None else r[c] for c in columns])
+    return buf.getvalue().encode("utf-8")
+
+
+def write(g: KnowledgeGraph, nodes_path: Path, edges_path: Path) -> list[Path]:
+    """nodes.csv and edges.csv (UTF-8, RFC 4180 quoting, '\\n' line ends)."""
+    nodes = node_rows(g)
+    write_bytes(nodes_path, _csv(nodes, NODE_COLUMNS))
+    write_bytes(edges_path, _csv(edge_rows(g, {r["id"] for r in nodes}), EDGE_COLUMNS))
+    return [nodes_path, edges_path]

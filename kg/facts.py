@@ -1,0 +1,93 @@
+"""The plain data that every stage hands on.
+
+Reading gives a `Source`, normalisation a `Text`, the NLP layer `ReportFacts`
+(entities and relations, each with `Evidence`). Nothing here knows spaCy or
+RDF, so a worker process, a Dask task or the cache can pickle or JSON these
+without dragging either along.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+# Entity types of ANNOTATION.md, in the order exports list them.
+ENTITY_TYPES = (
+    "County", "Place", "Official", "Person", "Programme", "Mechanism", "Group", "Target",
+)
+# Relation types of ANNOTATION.md (holdsPosition is carried by Official attrs).
+RELATION_TYPES = ("implements", "targets", "hasTarget", "locatedIn", "authoredBy")
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Where a fact was read: the sentence (normalised) and offsets into the original text.
+
+    `start`/`end` are character offsets into the decoded original report as the
+    user has it (Traditional, glosses and all), so a person can find the spot.
+    """
+
+    report: str
+    sentence: str
+    start: int
+    end: int
+    rule: str
+
+
+@dataclass
+class Entity:
+    """One thing found in one report; `key` is its identity across reports."""
+
+    type: str
+    key: str
+    label: str
+    surfaces: list[str] = field(default_factory=list)
+    attrs: dict[str, Any] = field(default_factory=dict)
+    evidence: list[Evidence] = field(default_factory=list)
+
+    @property
+    def ref(self) -> tuple[str, str]:
+        return (self.type, self.key)
+
+
+@dataclass
+class Relation:
+    """A typed link between two entity refs (type, key); the report node is ("Report", file name)."""
+
+    type: str
+    source: tuple[str, str]
+    target: tuple[str, str]
+    evidence: list[Evidence] = field(default_factory=list)
+
+
+@dataclass
+class ReportFacts:
+    """Everything extracted from one report: the unit of caching and of parallel work."""
+
+    report: str  # file name relative to the corpus folder, '/'-separated
+    meta: dict[str, Any] = field(default_factory=dict)
+    entities: list[Entity] = field(default_factory=list)
+    relations: list[Relation] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # e.g. mojibake found, with offsets
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict) -> "ReportFacts":
+        def ev(items):
+            return [Evidence(**e) for e in items]
+
+        return cls(
+            report=data["report"],
+            meta=data.get("meta", {}),
+            entities=[
+                Entity(e["type"], e["key"], e["label"], list(e.get("surfaces", [])),
+                       dict(e.get("attrs", {})), ev(e.get("evidence", [])))
+                for e in data.get("entities", [])
+            ],
+            relations=[
+                Relation(r["type"], tuple(r["source"]), tuple(r["target"]), ev(r.get("evidence", [])))
+                for r in data.get("relations", [])
+            ],
+            notes=list(data.get("notes", [])),
+        )

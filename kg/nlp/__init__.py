@@ -1,0 +1,1 @@
+"""The NLP layer: a spaCy pipeline of rule components that read one normalised report."""

@@ -1,0 +1,112 @@
+"""Run the pipeline on one normalised report and turn what it left on the Doc into ReportFacts."""
+from __future__ import annotations
+
+from spacy.language import Language
+
+from kg import divisions
+from kg.facts import Entity, Evidence, Relation, ReportFacts
+from kg.nlp.mentions import Mention, mentions, sentence_of
+
+
+def run(nlp: Language, text, report: str):
+    """The annotated Doc for a normalised `Text` (kg.normalize.Text)."""
+    doc = nlp.make_doc(text.text)
+    doc._.kg_text = text
+    doc._.kg_report_name = report
+    doc._.kg_mentions = []
+    doc._.kg_links = []
+    for _, proc in nlp.pipeline:
+        doc = proc(doc)
+    return doc
+
+
+def _evidence(doc, text, source, m: Mention) -> Evidence:
+    credit = m.attrs.get("credit")
+    if credit is not None:
+        return Evidence(source.name, source.text[credit.start:credit.end].strip(), credit.start, credit.end, m.rule)
+    s, e = sentence_of(doc, m.start)
+    os_, oe = text.original_span(s, e)
+    return Evidence(source.name, doc.text[s:e].strip(), os_, oe, m.rule)
+
+
+def _attrs(m: Mention) -> dict:
+    return {k: v for k, v in m.attrs.items() if k not in ("credit", "generic")}
+
+
+def _key(m: Mention, report: str) -> str:
+    if m.type == "Target":  # figures are facts of one report
+        return f"{report}#{m.start}"
+    return m.label
+
+
+def to_facts(doc, text, source) -> ReportFacts:
+    report = source.name
+    facts = ReportFacts(report=report, meta=dict(source.meta))
+    county = doc._.kg_report_county
+    if county:
+        facts.meta.setdefault("county", county)
+    ents: dict[tuple[str, str], Entity] = {}
+    keys: dict[int, tuple[str, str]] = {}
+    div = divisions.load()
+    for m in mentions(doc):
+        ref = (m.type, _key(m, report))
+        keys[id(m)] = ref
+        ev = _evidence(doc, text, source, m)
+        ent = ents.get(ref)
+        if ent is None:
+            ent = ents[ref] = Entity(m.type, ref[1], m.label, [], _attrs(m), [])
+            if m.type == "Official":
+                ent.attrs.setdefault("county", _official_county(m, county, div))
+        else:
+            _merge_attrs(ent, m)
+        if m.start < m.end and m.attrs.get("credit") is None:
+            os_, oe = text.original_span(m.start, m.end)
+            surf = source.text[os_:oe]
+            if surf and surf not in ent.surfaces:
+                ent.surfaces.append(surf)
+        if ev not in ent.evidence:
+            ent.evidence.append(ev)
+    rels: dict[tuple, Relation] = {}
+    for link in doc._.kg_links or []:
+        src = keys.get(id(link.source), link.source) if isinstance(link.source, Mention) else tuple(link.source)
+        tgt = keys.get(id(link.target), link.target) if isinstance(link.target, Mention) else tuple(link.target)
+        if src not in ents or tgt not in ents:
+            continue
+        s, e = link.start, link.end
+        os_, oe = text.original_span(s, e)
+        ev = Evidence(report, doc.text[s:e].strip(), os_, oe, link.rule)
+        rel = rels.setdefault((link.type, src, tgt), Relation(link.type, src, tgt, []))
+        if ev not in rel.evidence:
+            rel.evidence.append(ev)
+    for m in mentions(doc, "Official", "Person"):
+        credit = m.attrs.get("credit")
+        if credit is not None and credit.role == "author" or (credit is not None and m.type == "Person"):
+            ref = keys[id(m)]
+            ev = Evidence(report, source.text[credit.start:credit.end].strip(), credit.start, credit.end,
+                          "authoredBy.credit")
+            rels.setdefault(("authoredBy", ("Report", report), ref),
+                            Relation("authoredBy", ("Report", report), ref, [ev]))
+    facts.entities = list(ents.values())
+    facts.relations = list(rels.values())
+    for mb in getattr(text, "mojibake", []) or []:
+        facts.notes.append(f"mojibake at {mb.start}-{mb.end}: {mb.text!r} -> {mb.repaired!r}")
+    return facts
+
+
+def _official_county(m: Mention, report_county: str | None, div) -> str | None:
+    place = m.attrs.get("place") or ""
+    if place:
+        for c in div.lookup(place):
+            return c.name
+        for c in div.lookup(place[:-1]):
+            return c.name
+    return report_county
+
+
+def _merge_attrs(ent: Entity, m: Mention) -> None:
+    for k, v in _attrs(m).items():
+        if isinstance(v, list):
+            cur = ent.attrs.setdefault(k, [])
+            cur.extend(x for x in v if x not in cur)
+        else:
+            ent.attrs.setdefault(k, v)

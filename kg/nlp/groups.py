@@ -1,0 +1,89 @@
+"""Groups: the populations initiatives act on, as a head noun with its modifiers.
+
+A head from the `group_head` lexicon (干部, 党组织书记, 后备力量…) is extended
+leftwards over modifiers from `group_modifier` (年轻, 科级, 90后…) and over
+`X籍` origins, so `90后专业化科级后备干部` is found whole; the head alone is
+kept as an attribute. Bare heads in `group_generic` (干部, 人才, 群众) are
+marked generic: the relations component keeps them only where a named
+initiative acts on them in the same clause.
+"""
+from __future__ import annotations
+
+import re
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from kg import lexicons
+from kg.nlp.mentions import Mention, add, mentions
+
+_ORIGIN = re.compile(r"[\u4e00-\u9fff]{2}籍$")
+_AGE = re.compile(r"(\d{2}后|(?:副|正)?(?:科|处|厅|局|县处|乡科|股)级(?:以上|以下)?)$")
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+
+
+class GroupTagger:
+    def __init__(self, nlp: Language, name: str, max_modifiers: int = 4):
+        lex = lexicons.load_default()
+        self.heads = sorted(set(lex.terms("group_head")), key=len, reverse=True)
+        self.mods = sorted(set(lex.terms("group_modifier")) | set(self.heads), key=len, reverse=True)
+        self.generic = set(lex.terms("group_generic"))
+        self.head_re = re.compile("|".join(map(re.escape, self.heads)))
+        self.max_modifiers = max_modifiers
+
+    def _modifier_ending_at(self, text: str, i: int) -> int:
+        for m in self.mods:
+            if i - len(m) >= 0 and text.startswith(m, i - len(m)):
+                return len(m)
+        window = text[max(0, i - 6): i]
+        for rx in (_ORIGIN, _AGE):
+            hit = rx.search(window)
+            if hit:
+                return len(hit.group(0))
+        return 0
+
+    def __call__(self, doc: Doc) -> Doc:
+        text = doc.text
+        blocked = [(m.start, m.end) for m in mentions(doc, "Official", "Person")]
+        found: list[Mention] = []
+        pos = 0
+        while True:
+            m = self.head_re.search(text, pos)
+            if not m:
+                break
+            hs, he = m.start(), m.end()
+            # prefer the longest head that ends further right (干部 -> 干部队伍 handled by lexicon order)
+            for k in range(hs + 1, he):  # 驻村工作队 + 长: a head starting inside that ends further right
+                inner = self.head_re.match(text, k)
+                if inner and inner.end() > he:
+                    he = inner.end()
+            nxt = self.head_re.match(text, he)
+            while nxt and (nxt.group(0) in self.heads) and he - hs < 8:
+                he = nxt.end()
+                nxt = self.head_re.match(text, he)
+            start, n = hs, 0
+            while n < self.max_modifiers:
+                k = self._modifier_ending_at(text, start)
+                if not k:
+                    break
+                start -= k
+                n += 1
+            pos = he
+            if any(s < he and start < e for s, e in blocked):
+                continue
+            label = text[start:he].replace("“", "").replace("”", "")
+            head = text[hs:he] if n == 0 else m.group(0)
+            found.append(Mention("Group", start, he, label, "group.head_modifiers" if n else "group.head",
+                                 {"head": head, "generic": label in self.generic}))
+        kept: list[Mention] = []
+        for g in sorted(found, key=lambda g: (g.start - g.end, g.start)):  # longest first
+            if not any(k.start < g.end and g.start < k.end for k in kept):
+                kept.append(g)
+        for g in sorted(kept, key=lambda g: g.start):
+            add(doc, g)
+        return doc
+
+
+@Language.factory("kg_groups", default_config={"max_modifiers": 4})
+def make_group_tagger(nlp: Language, name: str, max_modifiers: int) -> GroupTagger:
+    return GroupTagger(nlp, name, max_modifiers)

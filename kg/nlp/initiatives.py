@@ -1,0 +1,304 @@
+"""Programmes and mechanisms: named initiatives and the head word that types them.
+
+Four rules, each with its own id so a fact can say which found it:
+- `initiative.quoted`: a name in “…” with the head word that follows it
+  (“五个一”工作机制), or a bare quoted name after a launching verb (开展“作风体检”);
+- `initiative.document`: a policy document in 《…》 (…意见, …办法, …方案);
+- `initiative.unquoted`: an unquoted name ending in a strong head (积分制管理,
+  容错纠错机制), its left edge at a launching verb, a function word or punctuation;
+- `initiative.list`: a list sharing one head (领导包联、工作组驻村、月报告及销号制度)
+  split into one initiative per item, the head added back.
+All vocabulary (heads, left stops, generic names) comes from the lexicons.
+"""
+from __future__ import annotations
+
+import re
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from kg import lexicons
+from kg.nlp.mentions import Mention, add, mentions
+
+_QUOTE = re.compile(r"“([^“”\n]{1,40})”")
+_BOOK = re.compile(r"《([^《》\n]{2,60})》")
+_DOC_END = re.compile(r"(意见|办法|方案|措施|规定|细则|制度|通知|计划|条例|政策|决定|纲要|规划|机制|实施方案|工作方案)(\([^)]{1,10}\))?$")
+_QUOTE_RUN = re.compile(r"“[^“”\n]{1,40}”(?:(?:[、和及]|以及)?“[^“”\n]{1,40}”)+")
+_COUNT_PARTS = re.compile(r"“?([一二两三四五六七八九十\d]+(?:大|个|项))([\u4e00-\u9fff]{0,4}?(?:工程|行动|活动|机制|制度|计划))”?\(([^()\n]{4,80})\)")
+_NAME_CHAR = re.compile(r"[\u4e00-\u9fff0-9A-Za-z+＋()“”]")
+_SPLIT = re.compile(r"、")
+_LEAD_PLACE = re.compile(r"^(全县|全旗|全区|全市|我县|我旗|本县)")
+_MAX_UNQUOTED = 20
+# one-character stops that end a name even inside a segmenter word (构建起了…格局)
+_HARD_STOPS = set("的了着把被")
+# count labels whose content the text never names: 三个行动, 一项活动, 六大工程
+_COUNT_LABEL = re.compile(r"^[一二两三四五六七八九十百\d]+(个|项|大|条|种|类|件|年)?")
+# an unquoted name cannot start with a count (15项内部管理制度, 一次疗养活动) or a quantifier (各类人才平台)
+_COUNT_START = re.compile(r"^([一二两三四五六七八九十百\d]+(次|项|个|条|名|批|类|种|期)|每[年月周名个]|各类|各项|各级|各种|相关|有关|系列|这些|一些|基本)")
+
+
+class InitiativeTagger:
+    def __init__(self, nlp: Language, name: str, max_unquoted: int = _MAX_UNQUOTED):
+        lex = lexicons.load_default()
+        heads = lex.records.get("initiative_head", [])
+        self.head_type = {r["term"]: r.get("type", "Programme") for r in heads}
+        self.strong = sorted((r["term"] for r in heads if r.get("unquoted")), key=len, reverse=True)
+        self.all_heads = sorted(self.head_type, key=len, reverse=True)
+        self.generic = set(lex.terms("initiative_generic"))
+        self.stops = sorted(set(lex.terms("initiative_left_stop")), key=len, reverse=True)
+        self.not_after = sorted(set(lex.terms("initiative_head_not_before")), key=len, reverse=True)
+        self.facility = tuple(lex.terms("facility_suffix"))
+        self.bare_verbs = sorted(set(lex.terms("initiative_bare_quote_verb")), key=len, reverse=True)
+        self.max_unquoted = max_unquoted
+        self.strong_re = re.compile("|".join(map(re.escape, self.strong)))
+
+    # -- helpers -------------------------------------------------------------
+    def _type(self, name: str, default: str = "Programme") -> str:
+        for h in self.all_heads:
+            if name.endswith(h):
+                return self.head_type[h]
+        return default
+
+    def _head_after(self, text: str, pos: int) -> str:
+        """The longest head (possibly after 工作/专项/建设) starting at pos."""
+        for lead in ("", "工作", "专项", "主题", "建设"):
+            if lead and not text.startswith(lead, pos):
+                continue
+            p = pos + len(lead)
+            for h in self.all_heads:
+                if text.startswith(h, p):
+                    return lead + h
+        return ""
+
+    def _head_within(self, text: str, pos: int, span: int) -> str:
+        """A strong head a few characters after a quote: “三基建设”联系点制度."""
+        m = self.strong_re.search(text, pos, pos + span + 4)
+        if not m or m.start() - pos > span or m.end() not in self._starts:
+            return ""
+        between = text[pos:m.start()]
+        if not re.fullmatch(r"[\u4e00-\u9fff]*", between) or any(w in between for w in self.stops if len(w) >= 2):
+            return ""
+        return text[pos:m.end()]
+
+    def _stop_ending_at(self, text: str, i: int) -> str:
+        """A left-stop word ending at i; one-character stops (在, 和) only where the segmenter made them a word."""
+        for s in self.stops:
+            if i - len(s) >= 0 and text.startswith(s, i - len(s)):
+                if len(s) == 1 and s not in _HARD_STOPS and not (i - 1 in self._starts and i in self._starts):
+                    continue
+                return s
+        return ""
+
+    def _clean(self, name: str) -> str:
+        name = name.replace("“", "").replace("”", "").strip()
+        return _LEAD_PLACE.sub("", name)
+
+    def _ok(self, name: str) -> bool:
+        core = self._clean(name)
+        if len(core) < 3 or core in self.generic:
+            return False
+        for g in self.generic:  # 抓制度机制: a generic compound with a one-character lead
+            if len(g) >= 4 and core.endswith(g) and len(core) - len(g) < 2:
+                return False
+        count = _COUNT_LABEL.match(core)
+        if count and count.group(1) and any(core == count.group(0) + h for h in self.all_heads):
+            return False
+        for h in self.all_heads:  # the part before the head must say something
+            if core.endswith(h):
+                mod = core[: -len(h)]
+                return len(mod) >= 2 and mod not in self.generic and not mod.endswith(("的", "等"))
+        return True
+
+    def _add(self, doc, start, end, name, rule, typ=None, taken=None):
+        label = self._clean(name)
+        if not self._ok(label):
+            return
+        if taken is not None:
+            if any(s < end and start < e for s, e in taken):
+                return
+            taken.append((start, end))
+        add(doc, Mention(typ or self._type(label), start, end, label, rule))
+
+    # -- rules ---------------------------------------------------------------
+    def __call__(self, doc: Doc) -> Doc:
+        text = doc.text
+        self._starts = {t.idx for t in doc} | {len(text)}
+        taken: list[tuple[int, int]] = []
+        places = [(m.start, m.end) for m in mentions(doc, "County", "Place")]
+        self._documents(doc, text, taken)
+        self._quoted(doc, text, taken)
+        self._unquoted(doc, text, taken, places)
+        return doc
+
+    def _documents(self, doc, text, taken):
+        for m in _BOOK.finditer(text):
+            inner = m.group(1).strip()
+            if _DOC_END.search(inner):
+                self._add(doc, m.start(), m.end(), inner, "initiative.document", "Programme", taken)
+
+    def _quote_runs(self, doc, text, taken):
+        """“A”“B”以及“C”等专题讨论: each quoted item is an initiative; 系列/各类 before the head means
+        the head is the umbrella (等系列活动) and is not added to the items."""
+        for run in _QUOTE_RUN.finditer(text):
+            tail = text[run.end(): run.end() + 12]
+            lead = re.match(r"等?(系列|各类|一系列)?", tail)
+            head = self._head_after(text, run.end() + lead.end())
+            if not head:
+                continue
+            umbrella = bool(lead.group(1))
+            for q in _QUOTE.finditer(text, run.start(), run.end()):
+                name = q.group(1).strip() + ("" if umbrella else head)
+                self._add(doc, q.start(), q.end(), name, "initiative.quoted_list", taken=taken)
+
+    def _count_with_parts(self, doc, text, taken):
+        """“六大工程”(固本强基、达标创优、头雁…和党建引擎): the bundle and each named part with the head."""
+        for m in _COUNT_PARTS.finditer(text):
+            label, head, parts = m.group(1), m.group(2), m.group(3)
+            items = [x.strip() for x in re.split(r"[、，,]|和|及", parts) if x.strip()]
+            if len(items) < 2 or any(len(x) > 10 for x in items):
+                continue
+            start = m.start()
+            add(doc, Mention(self._type(head), start, m.end(), label + head, "initiative.count_with_parts"))
+            taken.append((start, m.end()))
+            for x in items:
+                add(doc, Mention(self._type(head), start, m.end(), x + head, "initiative.count_with_parts"))
+
+    def _quoted(self, doc, text, taken):
+        self._count_with_parts(doc, text, taken)
+        self._quote_runs(doc, text, taken)
+        for m in _QUOTE.finditer(text):
+            inner = m.group(1).strip()
+            head = self._head_after(text, m.end()) or self._head_within(text, m.end(), 4)
+            if head:
+                self._add(doc, m.start(), m.end() + len(head), inner + head, "initiative.quoted", taken=taken)
+                continue
+            if any(inner.endswith(h) for h in self.strong) and len(inner) >= 4:
+                self._add(doc, m.start(), m.end(), inner, "initiative.quoted", taken=taken)
+                continue
+            before = text[max(0, m.start() - 8): m.start()]
+            after = text[m.end(): m.end() + 1]
+            modifier = bool(re.match(r"[\u4e00-\u9fff]", after)) and not after.startswith(("的", "等"))
+            if any(before.endswith(v) for v in self.bare_verbs) and len(inner) >= 2 and not modifier \
+                    and not inner.endswith(self.facility):
+                typ = "Mechanism" if re.match(r"的?(办法|机制|模式|制度|做法)", text[m.end(): m.end() + 4]) else "Programme"
+                self._add(doc, m.start(), m.end(), inner, "initiative.bare_quoted", typ, taken)
+
+    def _unquoted(self, doc, text, taken, places):
+        for m in self.strong_re.finditer(text):
+            hs, he = m.start(), m.end()
+            # a longer head continues right after (积分制 + 管理): let that one take it;
+            # a head inside a longer word (工程 in 中国工程院) is no head
+            if self.strong_re.match(text, he) or any(s < he and hs < e for s, e in taken) or he not in self._starts:
+                continue
+            head = text[hs:he]
+            lead = hs - 2 if text[hs - 2:hs] == "工作" else hs
+            if text[lead - 1:lead] == "等":  # A、B等(工作)机制: every item takes the head
+                self._list(doc, text, lead - 1, head, he, taken, places, force=True)
+                continue
+            if self._noun_follows(text, he):
+                continue
+            start = self._left_edge(text, hs, places)
+            if start is None:
+                continue
+            if text[start - 1:start] in "及和与" and start > 1:  # 、月报告及销号制度: the last item holds a conjunction
+                wider = self._left_edge(text, start - 1, places)
+                if wider is not None and text[wider - 1:wider] == "、":
+                    start = wider
+            if text[start - 1:start] == "、" and text[he:he + 1] != "等":
+                self._list(doc, text, hs, head, he, taken, places)
+                continue
+            start = self._strip_leading_verb(text, start, hs)
+            name = text[start:he]
+            if _COUNT_START.match(name):
+                continue
+            self._add(doc, start, he, name, "initiative.unquoted", taken=taken)
+
+    def _list(self, doc, text, end: int, head: str, he: int, taken, places, force: bool = False) -> bool:
+        """`A、B、C<head>` or `A、B等<head>`: one initiative per item with the head added back.
+
+        Items run back to the clause's start; the first loses one leading verb
+        (完善严格落实责任… keeps 严格落实责任). Items of three characters or less
+        are modifiers of one arrangement (组团式、造血式、互助式帮扶机制): kept whole.
+        """
+        clause = max(text.rfind(p, 0, end) for p in "，。；：！？\n") + 1
+        parts, depth, pos = [], 0, clause
+        for i in range(clause, end):  # split on 、 outside quotes and brackets
+            ch = text[i]
+            depth += ch in "“(《" 
+            depth -= ch in "”)》"
+            if ch == "、" and depth <= 0:
+                parts.append((pos, i))
+                pos = i + 1
+        parts.append((pos, end))
+        s0, e0 = parts[0]
+        while (stop := self._stop_at_start(text, s0, e0)) and e0 - s0 - len(stop) >= 3:
+            s0 += len(stop)
+        parts[0] = (s0, e0)
+        parts = [(s, e) for s, e in parts if e - s >= 2]
+        if not parts or any(e - s > 16 for s, e in parts) or len(parts) > 8:
+            return False
+        if len(parts) == 1 and not force:
+            return False
+        if all(e - s <= 3 for s, e in parts[:-1]) and not force:
+            s, e = parts[0][0], parts[-1][1]
+            self._add(doc, s, he, text[s:e] + head, "initiative.list", taken=taken)
+            return True
+        for s, e in parts:
+            name = text[s:e]
+            if any(name.endswith(h) for h in self.strong):
+                self._add(doc, s, e, name, "initiative.list", taken=None)
+            else:
+                self._add(doc, s, e, name + head, "initiative.list", self.head_type.get(head.removeprefix("工作")), None)
+        taken.append((parts[0][0], he))
+        return True
+
+    def _noun_follows(self, text: str, he: int) -> bool:
+        """活动质量, 工程资金: a noun after the head makes the head a modifier."""
+        return any(text.startswith(w, he) for w in self.not_after)
+
+    def _stop_at_start(self, text: str, s: int, e: int) -> str:
+        for w in self.stops:
+            if len(w) >= 2 and text.startswith(w, s) and s + len(w) < e:
+                return w
+        return ""
+
+    def _strip_leading_verb(self, text: str, start: int, hs: int) -> int:
+        """Drop a leading verb or adverb the stop lexicon missed (织密干部选育管用制度体系)."""
+        import jieba.posseg as pseg
+
+        words = list(pseg.cut(text[start:hs]))
+        if len(words) >= 2 and words[0].flag in ("v", "vd", "d", "p", "c", "ad") and len(words[0].word) >= 2 \
+                and hs - start - len(words[0].word) >= 4:
+            return start + len(words[0].word)
+        return start
+
+    def _left_edge(self, text: str, hs: int, places) -> int | None:
+        """Walk left from the head to a stop word, punctuation or place; a quoted part is crossed whole."""
+        i = hs
+        while i > 0:
+            if hs - i >= self.max_unquoted:
+                return None  # no edge found: a clause, not a name
+            ch = text[i - 1]
+            if ch == "”":
+                open_ = text.rfind("“", 0, i - 1)
+                if open_ < 0 or i - open_ > 24:
+                    break
+                i = open_
+                continue
+            if not _NAME_CHAR.match(ch) or ch == "“":
+                break
+            if self._stop_ending_at(text, i):
+                break
+            if any(s < i <= e for s, e in places):  # a place name starts the name: drop it
+                break
+            i -= 1
+        if hs - i < 2:
+            return None
+        if text[i:hs].count("(") != text[i:hs].count(")"):
+            return None
+        return i
+
+
+@Language.factory("kg_initiatives", default_config={"max_unquoted": _MAX_UNQUOTED})
+def make_initiative_tagger(nlp: Language, name: str, max_unquoted: int) -> InitiativeTagger:
+    return InitiativeTagger(nlp, name, max_unquoted)

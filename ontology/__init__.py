@@ -1,0 +1,1 @@
+"""Ontology files (Turtle) shipped inside the kg package as kg.ontology."""
