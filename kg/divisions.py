@@ -9,6 +9,9 @@ villages, which is what county and place resolution need.
 from __future__ import annotations
 
 import importlib.util
+import io
+import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -46,11 +49,19 @@ class Divisions:
         return self.by_name.get(name, [])
 
 
-def _location_file() -> Path:
+def _location_lines() -> Iterator[str]:
+    """Lines of the division list: jionlp ships it zipped and unzips it on first use; we read either."""
     spec = importlib.util.find_spec("jionlp")
     if spec is None or not spec.submodule_search_locations:
         raise RuntimeError("jionlp is not installed: it ships the division list county-kg needs")
-    return Path(list(spec.submodule_search_locations)[0]) / "dictionary" / "china_location.txt"
+    folder = Path(list(spec.submodule_search_locations)[0]) / "dictionary"
+    txt, zipped = folder / "china_location.txt", folder / "china_location.zip"
+    if txt.is_file():
+        with txt.open(encoding="utf-8") as fh:
+            yield from fh
+        return
+    with zipfile.ZipFile(zipped) as zf, zf.open("china_location.txt") as raw:
+        yield from io.TextIOWrapper(raw, encoding="utf-8")
 
 
 def _short_form(name: str) -> str:
@@ -69,33 +80,32 @@ def load() -> Divisions:
     province = prefecture = ""
     county: County | None = None
     town: str | None = None
-    with _location_file().open(encoding="utf-8") as fh:
-        for raw in fh:
-            line = raw.rstrip("\r\n")
-            if not line.strip():
+    for raw in _location_lines():
+        line = raw.rstrip("\r\n")
+        if not line.strip():
+            continue
+        depth = len(line) - len(line.lstrip("\t"))
+        parts = line.strip("\t").split("\t")
+        name = parts[0].strip()
+        if depth == 0:
+            province, county = name, None
+            provinces.add(name)
+        elif depth == 1:
+            prefecture, county = name, None
+            prefectures.add(name)
+        elif depth == 2:
+            code = parts[1].strip() if len(parts) > 1 else ""
+            if not code or not name.endswith(COUNTY_SUFFIXES) or name == "市辖区":
+                county = None
                 continue
-            depth = len(line) - len(line.lstrip("\t"))
-            parts = line.strip("\t").split("\t")
-            name = parts[0].strip()
-            if depth == 0:
-                province, county = name, None
-                provinces.add(name)
-            elif depth == 1:
-                prefecture, county = name, None
-                prefectures.add(name)
-            elif depth == 2:
-                code = parts[1].strip() if len(parts) > 1 else ""
-                if not code or not name.endswith(COUNTY_SUFFIXES) or name == "市辖区":
-                    county = None
-                    continue
-                alias = parts[2].strip() if len(parts) > 2 and parts[2].strip() else _short_form(name)
-                county = County(name, code, alias, province, prefecture)
-                counties.append(county)
-            elif depth == 3 and county is not None:
-                town = name
-                county.towns.setdefault(town, set())
-            elif depth == 4 and county is not None and town is not None:
-                county.towns[town].add(name)
+            alias = parts[2].strip() if len(parts) > 2 and parts[2].strip() else _short_form(name)
+            county = County(name, code, alias, province, prefecture)
+            counties.append(county)
+        elif depth == 3 and county is not None:
+            town = name
+            county.towns.setdefault(town, set())
+        elif depth == 4 and county is not None and town is not None:
+            county.towns[town].add(name)
     by_name: dict[str, list[County]] = {}
     by_code: dict[str, County] = {}
     for c in counties:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from rdflib import BNode, Graph, Namespace
+from rdflib import BNode, Dataset, Graph, Namespace
 from rdflib.namespace import NamespaceManager
 from rdflib.util import guess_format
 
@@ -24,9 +24,15 @@ def _load(data) -> Graph:
     if isinstance(data, Graph):
         return data
     path = Path(data)
-    g = Graph()
-    g.parse(path, format=guess_format(str(path)) or "turtle")
-    return g
+    fmt = guess_format(str(path)) or "turtle"
+    if fmt in ("trig", "nquads"):  # a dataset: check the union of its graphs
+        ds = Dataset()
+        ds.parse(path, format=fmt)
+        g = Graph()
+        for s, p, o, _ in ds.quads((None, None, None, None)):
+            g.add((s, p, o))
+        return g
+    return Graph().parse(path, format=fmt)
 
 
 def _shapes() -> tuple[Graph, Graph]:
@@ -64,7 +70,8 @@ def validate(data) -> tuple[bool, list[str]]:
     lines = []
     for r in results.subjects(SH.resultSeverity, SH.Violation):
         node, shape = results.value(r, SH.focusNode), results.value(r, SH.sourceShape)
-        path, value, msg = results.value(r, SH.resultPath), results.value(r, SH.value), results.value(r, SH.resultMessage)
+        path, value = results.value(r, SH.resultPath), results.value(r, SH.value)
+        msg = results.value(r, SH.resultMessage)
         line = f"{name(node)} violates {name(shape)}"
         if path is not None:
             line += f" on {name(path)}"

@@ -21,7 +21,8 @@ def _ev(report: str, sentence: str, start: int, rule: str) -> Evidence:
 
 
 def sample_facts() -> list[ReportFacts]:
-    f1 = ReportFacts(R1, {"date": "2021年5月12日", "title": "天镇县组织工作"}, [
+    fig = "选拔240名以上年轻优秀干部。"
+    f2 = ReportFacts(R1, {"date": "2021年5月12日", "title": "天镇县组织工作"}, [
         Entity("County", "天镇县", "天镇县", ["天鎮縣"], {"code": "140222"}, [_ev(R1, SENTENCE, 0, "county.name")]),
         Entity("Official", "王建江", "王建江", [], {"titles": ["县委书记", "镇党委书记"], "county": "天镇县"},
                [_ev(R1, "县委书记王建江说。", 40, "official.title_name")]),

@@ -10,11 +10,14 @@ import networkx as nx
 import pyoxigraph
 import pytest
 import rdflib
-from kg_sample_graph import NASTY, NASTY_CLEAN, R1, R2, real_exports, sample_facts, sample_graph
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from kg_sample_graph import NASTY, NASTY_CLEAN, real_exports, sample_facts, sample_graph
 
 from kg.export import export_all
+from kg.facts import Entity, ReportFacts
 from kg.graph import merge
-from kg.mapping import contract_triples
+from kg.mapping import _safe, contract_triples
 from kg.taxonomy import classify, load_families
 
 CKG = rdflib.Namespace("https://w3id.org/county-kg/ontology#")
@@ -103,7 +106,8 @@ def test_evidence_graph_names_triple_sentence_offsets_rule_and_report(sample_out
           ?s ckg:adminCode "510723" } }"""))
     assert len(rows) == 1
     g, text, start, end, rule, r, v = rows[0]
-    assert str(text) == "盐亭县实行积分制管理。" and (int(start), int(end)) == (0, 11) and str(rule) == "implements.verb"
+    assert str(text) == "盐亭县实行积分制管理。" and (int(start), int(end)) == (0, 11)
+    assert str(rule) == "implements.verb"
     assert str(g) == str(r) + "#graph" and str(r).endswith("b%20002.txt")
     from kg import __version__
     assert str(v) == __version__
@@ -137,7 +141,8 @@ def test_graphml_obeys_importer_rules(sample_out):
     assert G.nodes["Mechanism:积分制管理"]["reports"] == 2 and G.nodes["Mechanism:积分制管理"]["family"] == "assessment"
     weights = {(u, v): d["weight"] for u, v, d in G.edges(data=True)}
     assert all(isinstance(w, float) for w in weights.values())
-    assert {d["relation"] for _, _, d in G.edges(data=True)} == {"implements", "targets", "hasTarget", "locatedIn", "authoredBy"}
+    relations = {d["relation"] for _, _, d in G.edges(data=True)}
+    assert relations == {"implements", "targets", "hasTarget", "locatedIn", "authoredBy"}
 
 
 # ---- GEXF ----------------------------------------------------------------------
@@ -276,3 +281,24 @@ def test_real_corpus_exports_are_byte_identical_on_rebuild(real, tmp_path):
     export_all(result.graph, tmp_path, store=False)
     for name in FILES:
         assert (tmp_path / name).read_bytes() == (out / name).read_bytes(), name
+
+
+# ---- any label at all ------------------------------------------------------------
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text(min_size=1, max_size=30).filter(lambda s: bool(_safe(s))))
+def test_any_label_survives_graphml_gexf_and_turtle(label):
+    """Whatever a label holds, each reader gets back the label less the characters XML 1.0 forbids."""
+    import io
+
+    from kg.export import gexf, graphml, turtle
+
+    g = merge([ReportFacts("r.txt", {}, [Entity("Group", label, label)])])
+    want = _safe(label)
+    nid = f"Group:{want}"
+    assert nx.read_graphml(io.BytesIO(graphml.to_xml(g))).nodes[nid]["label"] == want
+    assert nx.read_gexf(io.BytesIO(gexf.to_xml(g))).nodes[nid]["label"] == want
+    ttl = pyoxigraph.serialize([pyoxigraph.Triple(q.subject, q.predicate, q.object) for q in turtle.default_quads(g)],
+                               format=pyoxigraph.RdfFormat.TURTLE)
+    parsed = rdflib.Graph().parse(data=ttl.decode("utf-8"), format="turtle")
+    assert want in {str(o) for o in parsed.objects(None, rdflib.RDFS.label)}
