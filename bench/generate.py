@@ -48,6 +48,7 @@ COUNTY_WEIGHTS = {"县": 6, "旗": 6, "市": 3, "区": 1}  # county-level report
 TOWN_SUFFIXES = ("镇", "乡", "街道", "苏木")
 CN = "〇一二三四五六七八九十"
 SLOT = re.compile(r"\{(\w+)(?::([^{}]*))?\}")
+SENTENCE_END = re.compile(r"(?<=。)(?!”)")
 GLOSSED = re.compile(r"\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]+\)")
 
 
@@ -89,7 +90,7 @@ def cn_num(n: int) -> str:
     return (CN[tens] if tens > 1 else "") + "十" + (CN[ones] if ones else "")
 
 
-def skewed(rng: random.Random, seq, power: float = 2.5):
+def skewed(rng: random.Random, seq, power: float = 1.7):
     """Pick with a long tail: the head of seq is common, the rest rare (counties copy each other)."""
     return seq[int(len(seq) * rng.random() ** power)]
 
@@ -115,6 +116,9 @@ class Ctx:
     year: int
     nlead: str = ""  # “五个引领”, named by the intro of a 'lead' speech
     core: str = ""   # the figure clause a goal/result frame wraps
+    general: list = field(default_factory=list)  # theme-free sentences left for this report
+    figures: list = field(default_factory=list)  # figure clauses left for this report
+    quotes: int = 0
     repertoire: dict = field(default_factory=dict)
     used: dict = field(default_factory=lambda: {"initiatives": set(), "groups": set()})
 
@@ -199,7 +203,12 @@ def _date(ctx: Ctx, arg=None) -> str:
 
 
 def _fyear(ctx: Ctx, arg=None) -> str:
-    return str(ctx.rng.choice((ctx.year + 1, ctx.year + 2, ctx.year + 3, 2025, 2035)))
+    return str(ctx.rng.choice((ctx.year + 1, ctx.year + 2, ctx.year + 3, max(2025, ctx.year + 1))))
+
+
+def _cn(ctx: Ctx, arg) -> str:
+    n = ctx.rng.randint(arg[0], arg[1])
+    return "两" if n == 2 else cn_num(n)  # 两个导向, 两年; but 第二期 (see ord)
 
 
 def _mechlist(ctx: Ctx, arg=None) -> str:
@@ -210,7 +219,8 @@ def _mechlist(ctx: Ctx, arg=None) -> str:
     ctx.used["initiatives"].update(s + head for s in stems)
     if rng.random() < 0.7:
         return "、".join(stems) + "等" + head
-    return "、".join(stems[:-1]) + "和" + stems[-1] + cn_num(len(stems)) + "项" + head
+    count = "两" if len(stems) == 2 else cn_num(len(stems))
+    return "、".join(stems[:-1]) + "和" + stems[-1] + count + "项" + head
 
 
 def _named(kind: str, pool: str, local: str | None = None):
@@ -227,8 +237,10 @@ def _named(kind: str, pool: str, local: str | None = None):
     return fill
 
 
-def _group(ctx: Ctx, arg=None) -> str:
-    g = ctx.pick("group", lambda rng: (skewed(rng, T["groups"], 1.8),))
+def _group(ctx: Ctx, arg) -> str:
+    """A target group; {group:cadres} narrows it to one kind so the verb fits (储备年轻干部, 帮扶脱贫户)."""
+    names = GROUPS[arg[2] or "any"]
+    g = ctx.pick("group:" + arg[2], lambda rng: (skewed(rng, names, 1.8),))
     ctx.used["groups"].add(g)
     return g
 
@@ -269,7 +281,7 @@ FILLERS = {
     "dec": _dec,
     "pct": _pct,
     "range": _range,
-    "cn": lambda c, a: cn_num(c.rng.randint(a[0], a[1])),
+    "cn": _cn,
     "ord": lambda c, a: "第" + cn_num(c.rng.randint(1, 9)) + a[2],
     "date": _date,
     "year": lambda c, a: str(c.year),
@@ -294,8 +306,8 @@ def _prog_names(rng: random.Random) -> list[str]:
 def _numbered_names(rng: random.Random) -> list[str]:
     """“三个一”工作法, “三抓三强”, 1+N帮带模式, “321”引才工程, “一村一品”."""
     d = T["num_digits"]
-    names = [f"“{n}个{x}”{h}" for n in d[1:] for x in T["num_x"] for h in T["num_heads"]
-             if rng.random() < 0.5]
+    names = [f"“{'两' if n == '二' else n}个{x}”{h}" for n in d[1:] for x in T["num_x"]
+             for h in T["num_heads"] if rng.random() < 0.5]
     names += [f"“{n}抓{n}{v}”" for n in d[1:7] for v in T["num_verbs"]]
     for a in ("1", "2", "3"):
         for b in ("1", "2", "3", "4", "5", "6", "N", "X"):
@@ -346,6 +358,10 @@ class _Pools(dict):
 
 
 POOLS = _Pools()
+# Target groups by kind; "any" interleaves the kinds (not households) so each kind's head is common.
+GROUPS = dict(T["groups"])
+GROUPS["any"] = [g for row in __import__("itertools").zip_longest(
+    *(T["groups"][k] for k in ("cadres", "grassroots", "talents", "members"))) for g in row if g]
 
 
 @lru_cache(maxsize=1)
@@ -353,7 +369,8 @@ def _compiled() -> dict:
     """Every list of sentence templates, compiled (and so checked) once."""
     keys = ("titles", "subtitles", "intros", "closings", "quote_frames", "captions", "bylines",
             "author_credits", "editor_credits", "feature_credits", "news_leads", "portal_heads",
-            "junk", "figure_cores", "goal_frames", "done_frames")
+            "junk", "figure_actions", "figure_states", "goal_frames", "done_frames",
+            "state_goal_frames", "state_done_frames", "general")
     out = {k: [compile_template(s) for s in T[k]] for k in keys}
     out["lead_intro"] = [compile_template(
         "为深入贯彻落实{meeting}精神，{county}坚持把“{nlead}”作为今后一个时期组织工作的重要遵循，"
@@ -388,10 +405,10 @@ def _unit(name: str) -> str:
     return "县"
 
 
-@lru_cache(maxsize=1)
-def _s2t():
+@lru_cache(maxsize=2)
+def _s2t(config: str = "s2t"):
     import opencc
-    return opencc.OpenCC("s2t")
+    return opencc.OpenCC(config)
 
 
 @lru_cache(maxsize=1)
@@ -399,44 +416,66 @@ def _gloss_table() -> dict:
     """Pinyin for a few common characters, keyed by Simplified and Traditional form."""
     table = dict(T["gloss"])
     for ch, py in T["gloss"].items():
-        table.setdefault(_s2t().convert(ch), py)
+        for config in ("s2t", "s2tw"):
+            table.setdefault(_s2t(config).convert(ch), py)
     return table
 
 
 # ---------------------------------------------------------------------------
 # report structure
 
-def sentence(ctx: Ctx, theme: dict, pool: list) -> str:
-    """One body sentence: mostly the theme's own, some figure goals/results, a few quotes."""
+def sentence(ctx: Ctx, pool: list) -> str:
+    """One body sentence: mostly the theme's own, some figure goals/results, rarely a quote."""
     rng = ctx.rng
     r = rng.random()
-    if pool and r < 0.72:
-        return ctx.fill(pool.pop())
-    if r < 0.95 or not pool:
-        frames = _compiled()["goal_frames" if rng.random() < 0.45 else "done_frames"]
-        ctx.core = ctx.fill(rng.choice(_compiled()["figure_cores"]))
-        return ctx.fill(rng.choice(frames))
-    return ctx.fill(rng.choice(_compiled()["quote_frames"]))
+    if r < 0.74:
+        if pool:
+            return ctx.fill(pool.pop())
+        if ctx.general:
+            return ctx.fill(ctx.general.pop())
+    if r > 0.97 and ctx.quotes < 2:
+        ctx.quotes += 1
+        return one(ctx, "quote_frames")
+    return figure_sentence(ctx)
 
 
-def sentences(ctx: Ctx, theme: dict, pool: list, budget: float) -> str:
-    """Sentences of one paragraph up to budget characters, sometimes as 一是…二是…三是…."""
-    rng, out, size = ctx.rng, [], 0
-    enum = rng.choice(T["enum_marks"]) if rng.random() < 0.2 else None
+def figure_sentence(ctx: Ctx) -> str:
+    """A goal (计划/力争/到2025年) or a result (累计/已完成) wrapped around a figure clause."""
+    rng = ctx.rng
+    goal = rng.random() < 0.45
+    if not ctx.figures:  # each figure clause once a report, until all are used
+        ctx.figures = [(c, "action") for c in _compiled()["figure_actions"]]
+        ctx.figures += [(c, "state") for c in _compiled()["figure_states"]]
+        rng.shuffle(ctx.figures)
+    core, kind = ctx.figures.pop()
+    ctx.core = ctx.fill(core)
+    if kind == "action":
+        return one(ctx, "goal_frames" if goal else "done_frames")
+    return one(ctx, "state_goal_frames" if goal else "state_done_frames")
+
+
+def sentences(ctx: Ctx, pool: list, budget: float) -> str:
+    """Sentences of one paragraph up to budget characters, sometimes opening 一是…二是…三是…."""
+    rng, out = ctx.rng, []
+    if pool and rng.random() < 0.2:
+        marks = rng.choice(T["enum_marks"])
+        out = [m + ctx.fill(pool.pop()) for m in marks[: min(len(pool), rng.randint(3, 4))]]
+    size = sum(map(len, out))
     while size < budget:
-        s = sentence(ctx, theme, pool)
-        if enum and len(out) < len(enum):
-            s = enum[len(out)] + s
-        out.append(s)
-        size += len(s)
+        out.append(sentence(ctx, pool))
+        size += len(out[-1])
     return "".join(out)
 
 
 def body(ctx: Ctx, style: str, budget: float) -> list[str]:
-    """3–6 sections, one per theme, in the heading style of the layout."""
+    """Sections, one per theme, in the heading style of the layout."""
     rng = ctx.rng
     themes = _compiled()["themes"]
-    names = rng.sample(sorted(themes), rng.randint(3, min(6, len(themes))))
+    # ~650 characters a section keeps sections from running out of their own sentences
+    count = min(len(themes), max(3, round(budget / 650) + rng.choice((-1, 0, 0, 1))))
+    names = rng.sample(sorted(themes), count)
+    ctx.general = list(_compiled()["general"])
+    rng.shuffle(ctx.general)
     if style == "lead":
         ctx.nlead = cn_num(len(names)) + "个引领"
     per = budget / len(names)
@@ -454,21 +493,34 @@ def section(ctx: Ctx, th: dict, pool: list, style: str, k: int, per: float) -> l
     rng = ctx.rng
     if style == "lead":
         head = f"坚持{th['lead']}引领，{rng.choice(th['tails'])}。"
-        return [head + sentences(ctx, th, pool, per - len(head))]
+        return [head + sentences(ctx, pool, per - len(head))]
     if style == "inline":
         head = rng.choice(th["headings"]) + "。"
-        return [head + sentences(ctx, th, pool, per - len(head))]
+        return [head + sentences(ctx, pool, per - len(head))]
     if style == "feature":
         subs = rng.sample(th["subs"], min(3, len(th["subs"])))
         n = cn_num(len(subs))
         banner = f"“{n}抓{n}{rng.choice(T['num_verbs'])}”：{rng.choice(th['feature'])}"
-        lead = sentences(ctx, th, pool, 40)
-        return [banner, lead] + [s + "。" + sentences(ctx, th, pool, per / len(subs) - 20) for s in subs]
+        lead = sentences(ctx, pool, 40)
+        return [banner, lead] + [s + "。" + sentences(ctx, pool, per / len(subs) - 20) for s in subs]
     head = rng.choice(th["headings"])
     if style == "numbered":
         head = cn_num(k + 1) + "、" + head
     halves = 2 if per > 500 and rng.random() < 0.6 else 1
-    return [head] + [sentences(ctx, th, pool, per / halves) for _ in range(halves)]
+    return [head] + [sentences(ctx, pool, per / halves) for _ in range(halves)]
+
+
+def trim(paras: list[str], excess: int) -> list[str]:
+    """Drop closing sentences of the longest paragraphs until the report is about its target length."""
+    paras = list(paras)
+    while excess > 30:
+        k = max(range(len(paras)), key=lambda j: len(paras[j]))
+        parts = [p for p in SENTENCE_END.split(paras[k]) if p]
+        if len(parts) < 3:
+            break
+        excess -= len(parts[-1])
+        paras[k] = "".join(parts[:-1])
+    return paras
 
 
 def one(ctx: Ctx, key: str) -> str:
@@ -601,11 +653,12 @@ def build_report(seed: int, i: int) -> Report:
     ctx = Ctx(rng, county, towns, _unit(county.name), rng.randint(2016, 2023))
     flags = {f: has(seed, f, i) for f in MESS}
     kind = rng.choices(list(LAYOUTS), weights=list(LAYOUTS.values()))[0]
-    target = min(4500, max(2500, int(rng.gauss(3500, 450))))
+    target = min(4400, max(2600, int(rng.gauss(3500, 400))))
     gloss_rate = rng.uniform(0.15, 0.45)
     if flags["gloss"]:
         target = int(target / (1 + 0.6 * gloss_rate))  # glosses add ~6 characters each
     title, head, paras, tail = layout(ctx, kind, target - 40)
+    paras = trim(paras, sum(map(len, head + paras + tail)) - target)
     if flags["sidecar"] and kind != "portal" and rng.random() < 0.5:
         head = [h for h in head if h != title]  # the title lives only in the sidecar
     if flags["junk"]:
@@ -617,12 +670,14 @@ def build_report(seed: int, i: int) -> Report:
         lines[-1] += " " + " ".join(tail[:2])
         lines += tail[2:]
     text = ("\n\n" if rng.random() < 0.2 else "\n").join(lines) + "\n"
-    text = _roughen(rng, text, flags, gloss_rate)
+    # Traditional: OpenCC s2t, a quarter of them in Taiwan forms (為, 群眾) as many pages are
+    opencc_config = ("s2tw" if rng.random() < 0.25 else "s2t") if flags["traditional"] else ""
+    text = _roughen(rng, text, flags, opencc_config, gloss_rate)
     data, encoding = encode(rng, text, flags["non_utf8"])
     date = (ctx.year, rng.randint(1, 12), rng.randint(1, 28))
     sidecar = None
     if flags["sidecar"]:
-        meta = {"title": _s2t().convert(title) if flags["traditional"] else title,
+        meta = {"title": _s2t(opencc_config).convert(title) if opencc_config else title,
                 "url": _url(rng, date), "date": "%04d-%02d-%02d" % date, "county": county.name}
         sidecar = (json.dumps(meta, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
     record = {
@@ -634,14 +689,14 @@ def build_report(seed: int, i: int) -> Report:
     return Report(text, data, encoding, sidecar, record)
 
 
-def _roughen(rng: random.Random, text: str, flags: dict, gloss_rate: float) -> str:
+def _roughen(rng: random.Random, text: str, flags: dict, opencc_config: str, gloss_rate: float) -> str:
     """Punctuation, script, glosses, mojibake and line endings, in the order copying adds them."""
     if flags["spaces"]:
         text = text.translate(SPACE_PUNCT)
     elif rng.random() < 0.2:
         text = text.translate(ASCII_PUNCT)
-    if flags["traditional"]:
-        text = _s2t().convert(text)
+    if opencc_config:
+        text = _s2t(opencc_config).convert(text)
     if flags["gloss"]:
         text = apply_gloss(rng, text, gloss_rate)
     if flags["mojibake"]:

@@ -53,10 +53,9 @@ def extract_all(corpus: Path, nlp=None, on_skip: Callable[[str], None] | None = 
 
 
 def export(graph: KnowledgeGraph, out: Path) -> list[Path]:
-    from kg.export import graphml, turtle
+    from kg.export import export_all
 
-    out.mkdir(parents=True, exist_ok=True)
-    return [turtle.write(graph, out / "graph.ttl"), graphml.write(graph, out / "graph.graphml")]
+    return export_all(graph, out)
 
 
 def build(corpus: Path, out: Path, nlp=None, on_skip=None) -> BuildResult:

@@ -25,7 +25,9 @@ def main():
 @main.command()
 @click.option("--corpus", type=click.Path(path_type=Path, file_okay=False), default=Path("corpus"), show_default=True)
 @click.option("--out", type=click.Path(path_type=Path, file_okay=False), default=Path("outputs"), show_default=True)
-def build(corpus: Path, out: Path):
+@click.option("--validate/--no-validate", default=True, show_default=True,
+              help="Check the built graph against the SHACL shapes and report violations.")
+def build(corpus: Path, out: Path, validate: bool):
     """Read every report under CORPUS and write the graph to OUT."""
     from kg.build import build as run_build
 
@@ -40,6 +42,14 @@ def build(corpus: Path, out: Path):
     click.echo(f"built {len(result.facts)} reports ({summary}); {len(g.edges)} relations", err=True)
     for p in result.outputs:
         click.echo(f"wrote {p}", err=True)
+    if validate:
+        from kg.validate import validate as shacl
+
+        conforms, lines = shacl(out / "graph.ttl")
+        for line in lines:
+            click.echo(f"shacl: {line}", err=True)
+        click.echo("shacl: the graph conforms to ontology/shapes.ttl" if conforms
+                   else f"shacl: {len(lines)} violation(s)", err=True)
     if result.skipped:
         click.echo(f"{len(result.skipped)} report(s) skipped", err=True)
         sys.exit(EXIT_SKIPPED)
@@ -102,6 +112,15 @@ def extract(file: Path, as_json: bool):
     for r in sorted(facts.relations, key=lambda r: (r.type, r.source, r.target)):
         click.echo(f"{r.type:<10} {r.source[1]} → {r.target[1]}  [{r.evidence[0].rule if r.evidence else ''}]")
 
+
+def _register_graph_commands() -> None:
+    from kg.cli_graph import query_cmd, validate_cmd
+
+    main.add_command(query_cmd)
+    main.add_command(validate_cmd)
+
+
+_register_graph_commands()
 
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -82,7 +82,7 @@ def contract_triples(g: KnowledgeGraph) -> list[Quad]:
         r = report_iri(name)
         t(r, _A, ckg("Report"))
         t(r, ckg("fileName"), Literal(_safe(name)))
-        for k, prop in (("title", "title"), ("url", "sourceUrl"), ("date", "date")):
+        for k, prop in (("url", "sourceUrl"), ("date", "date")):
             if meta.get(k):
                 t(r, ckg(prop), Literal(_safe(str(meta[k]))))
     for node in g.sorted_nodes():

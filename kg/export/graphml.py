@@ -1,11 +1,12 @@
 """GraphML for Gephi, yEd and networkx: named key ids, typed attributes, XML 1.0 safe.
 
 Written by hand with ElementTree rather than networkx: networkx's default key
-ids (d0, d1…) collide with the yEd keys Gephi reads first, it cannot declare
-a type for a key no node has, and it writes forbidden control characters as
-they come. Here every key has an id named after its attribute, `for` and
-`attr.type`; numbers are `int`/`double` so Gephi's filters and GeoLayout see
-numbers; strings were cleaned by `kg.export.tables`.
+ids (d0, d1…) collide with the yEd keys Gephi reads first, its key types
+follow whatever Python value it meets first, and it writes forbidden control
+characters as they come. Here every key has an id named after its attribute
+(`n_label`, `e_weight`), `for` and `attr.type`; numbers are `int`/`double` so
+Gephi's filters and GeoLayout see numbers; strings were cleaned by
+`kg.export.tables`.
 """
 from __future__ import annotations
 
