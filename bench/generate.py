@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import codecs
+import itertools
 import json
 import os
 import random
@@ -49,7 +50,6 @@ TOWN_SUFFIXES = ("镇", "乡", "街道", "苏木")
 CN = "〇一二三四五六七八九十"
 SLOT = re.compile(r"\{(\w+)(?::([^{}]*))?\}")
 SENTENCE_END = re.compile(r"(?<=。)(?!”)")
-GLOSSED = re.compile(r"\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]+\)")
 
 
 # ---------------------------------------------------------------------------
@@ -119,6 +119,7 @@ class Ctx:
     general: list = field(default_factory=list)  # theme-free sentences left for this report
     figures: list = field(default_factory=list)  # figure clauses left for this report
     quotes: int = 0
+    last_town: str = ""
     repertoire: dict = field(default_factory=dict)
     used: dict = field(default_factory=lambda: {"initiatives": set(), "groups": set()})
 
@@ -139,11 +140,14 @@ class Ctx:
 
 
 def _town(ctx: Ctx, arg=None) -> str:
-    return ctx.rng.choice(ctx.towns)[0]
+    ctx.last_town = ctx.rng.choice(ctx.towns)[0]
+    return ctx.last_town
 
 
 def _town2(ctx: Ctx, arg=None) -> str:
-    return ctx.rng.choice(ctx.towns)[0]
+    """A second town for '{town}、{town2}等乡镇', never the first one again."""
+    others = [t for t, _ in ctx.towns if t != ctx.last_town]
+    return ctx.rng.choice(others)
 
 
 def _village(ctx: Ctx, arg=None) -> str:
@@ -273,7 +277,6 @@ FILLERS = {
     "meeting": lambda c, a: c.rng.choice(T["meetings"]),
     "milestone": lambda c, a: c.rng.choice(T["milestones"]),
     "quote": lambda c, a: c.rng.choice(T["quotes"]),
-    "dtopic": lambda c, a: c.rng.choice(T["doc_topics"]),
     "nlead": lambda c, a: c.nlead,
     "core": lambda c, a: c.core,
     "int": _int,
@@ -333,6 +336,18 @@ def _mech_names(rng: random.Random) -> list[str]:
     return names
 
 
+def _doc_names() -> list[str]:
+    """《X县…实施方案》: each form with every topic that reads well in it (关于+verb phrase)."""
+    topics = T["doc_topics"]
+    names = []
+    for form in T["doc_forms"]:
+        if "{vtopic}" in form:
+            names += [form.replace("{vtopic}", t) for t in topics["verb"]]
+        else:
+            names += [form.replace("{dtopic}", t) for t in topics["verb"] + topics["noun"]]
+    return names
+
+
 @lru_cache(maxsize=1)
 def _load_pools() -> dict:
     rng = random.Random("county-kg bench pools")
@@ -340,7 +355,7 @@ def _load_pools() -> dict:
         "progs": _prog_names(rng),
         "numnames": _numbered_names(rng),
         "mechs": _mech_names(rng),
-        "docs": [f.replace("{dtopic}", t) for f in T["doc_forms"] for t in T["doc_topics"]],
+        "docs": _doc_names(),
     }
     for names in raw.values():
         rng.shuffle(names)
@@ -360,21 +375,18 @@ class _Pools(dict):
 POOLS = _Pools()
 # Target groups by kind; "any" interleaves the kinds (not households) so each kind's head is common.
 GROUPS = dict(T["groups"])
-GROUPS["any"] = [g for row in __import__("itertools").zip_longest(
+GROUPS["any"] = [g for row in itertools.zip_longest(
     *(T["groups"][k] for k in ("cadres", "grassroots", "talents", "members"))) for g in row if g]
 
 
 @lru_cache(maxsize=1)
 def _compiled() -> dict:
     """Every list of sentence templates, compiled (and so checked) once."""
-    keys = ("titles", "subtitles", "intros", "closings", "quote_frames", "captions", "bylines",
+    keys = ("titles", "subtitles", "intros", "lead_intros", "closings", "quote_frames", "captions", "bylines",
             "author_credits", "editor_credits", "feature_credits", "news_leads", "portal_heads",
             "junk", "figure_actions", "figure_states", "goal_frames", "done_frames",
             "state_goal_frames", "state_done_frames", "general")
     out = {k: [compile_template(s) for s in T[k]] for k in keys}
-    out["lead_intro"] = [compile_template(
-        "为深入贯彻落实{meeting}精神，{county}坚持把“{nlead}”作为今后一个时期组织工作的重要遵循，"
-        "以组织工作高质量推动{short}高质量发展。")]
     out["themes"] = {
         name: {**th, "sentences": [compile_template(s) for s in th["sentences"]]}
         for name, th in T["themes"].items()
@@ -566,7 +578,7 @@ def layout(ctx: Ctx, kind: str, target: int) -> tuple[str, list[str], list[str],
     fixed = sum(map(len, head + tail)) + (len(intro) if intro else 70) + 80
     paras = body(ctx, style, max(600, target - fixed))
     if intro is None:  # “六个引领”: the count is known once the sections are chosen
-        intro = ctx.fill(_compiled()["lead_intro"][0])
+        intro = one(ctx, "lead_intros")
     paras.insert(0, intro)
     if rng.random() < 0.75:
         paras.append(one(ctx, "closings"))
@@ -585,6 +597,14 @@ def apply_gloss(rng: random.Random, text: str, rate: float) -> str:
         if py and rng.random() < rate:
             out.append(f"({py})")
     return "".join(out)
+
+
+def gloss_growth(paras: list[str], rate: float) -> int:
+    """Characters apply_gloss is expected to add, so trimming can leave room for them."""
+    if not rate:
+        return 0
+    table = _gloss_table()
+    return int(rate * 5.6 * sum(ch in table for p in paras for ch in p))
 
 
 def apply_mojibake(rng: random.Random, text: str) -> str:
@@ -654,11 +674,9 @@ def build_report(seed: int, i: int) -> Report:
     flags = {f: has(seed, f, i) for f in MESS}
     kind = rng.choices(list(LAYOUTS), weights=list(LAYOUTS.values()))[0]
     target = min(4400, max(2600, int(rng.gauss(3500, 400))))
-    gloss_rate = rng.uniform(0.15, 0.45)
-    if flags["gloss"]:
-        target = int(target / (1 + 0.6 * gloss_rate))  # glosses add ~6 characters each
-    title, head, paras, tail = layout(ctx, kind, target - 40)
-    paras = trim(paras, sum(map(len, head + paras + tail)) - target)
+    gloss_rate = rng.uniform(0.15, 0.45) if flags["gloss"] else 0.0
+    title, head, paras, tail = layout(ctx, kind, int(target / (1 + 0.6 * gloss_rate)) - 40)
+    paras = trim(paras, sum(map(len, head + paras + tail)) + gloss_growth(paras, gloss_rate) - target)
     if flags["sidecar"] and kind != "portal" and rng.random() < 0.5:
         head = [h for h in head if h != title]  # the title lives only in the sidecar
     if flags["junk"]:

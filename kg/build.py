@@ -1,9 +1,11 @@
-"""Orchestration: find reports, run each through read → normalize → nlp, merge, export.
+"""Orchestration: what changed, the cache, workers or Dask, merge, exports.
 
-Each report goes left to right on its own (`process_report` is a pure
-function of the file's bytes, the pipeline version, lexicons and config);
-only the merge and the exports see the whole corpus. A report that cannot be
-read is skipped with one line naming it and the reason; the rest still build.
+Each report goes left to right on its own (`process_report` is a pure function
+of the file's bytes, the pipeline version, lexicons and config, which is the
+cache key); only the merge and the exports see the whole corpus. A build
+re-reads only new or changed reports; deleted reports simply drop out of the
+merge. A report that cannot be read is skipped with one line naming it and the
+reason; the rest still build.
 """
 from __future__ import annotations
 
@@ -12,10 +14,13 @@ from pathlib import Path
 from typing import Callable
 
 from kg import read
+from kg.cache import FactCache, Manifest, report_key
 from kg.facts import ReportFacts
 from kg.graph import KnowledgeGraph, merge
-from kg.normalize import normalize
 from kg.nlp import extract
+from kg.normalize import normalize
+
+CACHE_DIR = ".cache"
 
 
 @dataclass
@@ -24,6 +29,8 @@ class BuildResult:
     facts: list[ReportFacts]
     skipped: list[str] = field(default_factory=list)   # one line per skipped report
     outputs: list[Path] = field(default_factory=list)
+    extracted: int = 0    # reports read this time (the rest came from the cache)
+    cached: int = 0
 
 
 def process_source(nlp, source: read.Source) -> ReportFacts:
@@ -36,30 +43,99 @@ def process_report(nlp, path: Path, corpus: Path) -> ReportFacts:
     return process_source(nlp, read.read_report(path, corpus))
 
 
-def extract_all(corpus: Path, nlp=None, on_skip: Callable[[str], None] | None = None) -> tuple[list[ReportFacts], list[str]]:
-    if nlp is None:
-        from kg.nlp.pipeline import build as build_nlp
-
-        nlp = build_nlp()
-    facts, skipped = [], []
-    for path in read.find_reports(corpus):
-        try:
-            facts.append(process_report(nlp, path, corpus))
-        except read.ReportError as exc:
-            skipped.append(str(exc))
-            if on_skip:
-                on_skip(str(exc))
-    return facts, skipped
-
-
 def export(graph: KnowledgeGraph, out: Path) -> list[Path]:
     from kg.export import export_all
 
     return export_all(graph, out)
 
 
-def build(corpus: Path, out: Path, nlp=None, on_skip=None) -> BuildResult:
-    facts, skipped = extract_all(corpus, nlp, on_skip)
-    graph = merge(facts)
-    outputs = export(graph, out)
-    return BuildResult(graph, facts, skipped, outputs)
+def _config_digest(config_path: Path | None) -> str:
+    from kg.nlp.pipeline import config_digest
+
+    return config_digest(config_path)
+
+
+def build(corpus: Path, out: Path, nlp=None, on_skip: Callable[[str], None] | None = None, *,
+          workers: int = 1, executor: str = "processes", scheduler=None, full: bool = False,
+          config_path: Path | None = None, progress: bool = False, export_outputs: bool = True) -> BuildResult:
+    """Build OUT from CORPUS, re-reading only what changed since the last build into OUT."""
+    from kg import executors
+
+    corpus, out = Path(corpus), Path(out)
+    cache_root = out / CACHE_DIR
+    cache = FactCache(cache_root)
+    cfg = _config_digest(config_path)
+    manifest = Manifest(config=cfg)
+    facts: dict[str, ReportFacts] = {}
+    todo: list[tuple[Path, str, str | None]] = []
+    hits = 0
+    for path in read.find_reports(corpus):
+        name = read._rel(path, corpus)
+        digest = read.file_digest(path)
+        key = report_key(f"{name}\0{digest}", cfg) if digest else None
+        hit = cache.get(key) if key and not full else None
+        if hit is not None:
+            hits += 1
+            facts[name] = hit
+            manifest.reports[name] = {"digest": digest, "key": key, "status": "ok"}
+        else:
+            todo.append((path, name, digest))
+
+    jobs = [(str(p), str(corpus)) for p, _, _ in todo]
+    if executor == "dask":
+        results = executors.run_dask(jobs, scheduler, str(config_path) if config_path else None)
+    elif nlp is not None or workers <= 1 or len(jobs) < 2:
+        results = executors.run_serial(jobs, str(config_path) if config_path else None, nlp)
+    else:
+        results = executors.run_processes(jobs, workers, str(config_path) if config_path else None)
+    skipped: list[str] = []
+    for (path, name, digest), (status, value) in zip(todo, executors.with_progress(results, len(jobs), progress)):
+        key = report_key(f"{name}\0{digest}", cfg) if digest else None
+        if status == "ok":
+            facts[name] = value
+            if key:
+                cache.put(key, value)
+            manifest.reports[name] = {"digest": digest, "key": key, "status": "ok"}
+        else:
+            skipped.append(value)
+            manifest.reports[name] = {"digest": digest, "key": None, "status": "failed", "reason": value}
+            if on_skip:
+                on_skip(value)
+
+    ordered = [facts[n] for n in sorted(facts)]
+    graph = merge(ordered)
+    outputs = export(graph, out) if export_outputs else []
+    manifest.save(cache_root)
+    cache.prune({r["key"] for r in manifest.reports.values() if r.get("key")})
+    return BuildResult(graph, ordered, skipped, outputs, extracted=len(todo), cached=hits)
+
+
+@dataclass
+class Status:
+    new: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    deleted: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    config_changed: bool = False
+
+
+def status(corpus: Path, out: Path, config_path: Path | None = None) -> Status:
+    """What a build would re-read, compared with the last build into OUT."""
+    manifest = Manifest.load(Path(out) / CACHE_DIR)
+    st = Status(config_changed=bool(manifest.reports) and manifest.config != _config_digest(config_path))
+    seen = set()
+    for path in read.find_reports(Path(corpus)):
+        name = read._rel(path, Path(corpus))
+        seen.add(name)
+        old = manifest.reports.get(name)
+        if old is None:
+            st.new.append(name)
+        elif old.get("status") == "failed":
+            st.failed.append(name)
+        elif old.get("digest") != read.file_digest(path):
+            st.changed.append(name)
+        else:
+            st.unchanged += 1
+    st.deleted = sorted(set(manifest.reports) - seen)
+    return st

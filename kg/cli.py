@@ -27,13 +27,27 @@ def main():
 @click.option("--out", type=click.Path(path_type=Path, file_okay=False), default=Path("outputs"), show_default=True)
 @click.option("--validate/--no-validate", default=True, show_default=True,
               help="Check the built graph against the SHACL shapes and report violations.")
-def build(corpus: Path, out: Path, validate: bool):
-    """Read every report under CORPUS and write the graph to OUT."""
+@click.option("--workers", type=click.IntRange(min=1), default=None,
+              help="Worker processes (default: the machine's cores).")
+@click.option("--executor", type=click.Choice(["processes", "dask"]), default="processes", show_default=True)
+@click.option("--scheduler", default=None, help="Dask scheduler address (with --executor dask).")
+@click.option("--full", is_flag=True, help="Ignore the cache and re-read every report.")
+@click.option("--config", "config_path", type=click.Path(path_type=Path, exists=True, dir_okay=False), default=None,
+              help="A config.cfg whose values override the shipped pipeline config.")
+def build(corpus: Path, out: Path, validate: bool, workers: int | None, executor: str, scheduler: str | None,
+          full: bool, config_path: Path | None):
+    """Read every report under CORPUS and write the graph to OUT (only new or changed reports are re-read)."""
     from kg.build import build as run_build
+    from kg.executors import default_workers
 
     if not corpus.is_dir():
         raise click.UsageError(f"corpus folder not found: {corpus}")
-    result = run_build(corpus, out, on_skip=lambda line: click.echo(line, err=True))
+    if executor == "dask" and not scheduler:
+        raise click.UsageError("--executor dask needs --scheduler ADDRESS")
+    result = run_build(corpus, out, on_skip=lambda line: click.echo(line, err=True),
+                       workers=workers or default_workers(), executor=executor, scheduler=scheduler, full=full,
+                       config_path=config_path, progress=sys.stderr.isatty())
+    click.echo(f"read {result.extracted} report(s), {result.cached} from the cache", err=True)
     g = result.graph
     counts = {}
     for n in g.nodes.values():
@@ -53,6 +67,46 @@ def build(corpus: Path, out: Path, validate: bool):
     if result.skipped:
         click.echo(f"{len(result.skipped)} report(s) skipped", err=True)
         sys.exit(EXIT_SKIPPED)
+
+
+@main.command()
+@click.option("--corpus", type=click.Path(path_type=Path, file_okay=False), default=Path("corpus"), show_default=True)
+@click.option("--out", type=click.Path(path_type=Path, file_okay=False), default=Path("outputs"), show_default=True)
+def status(corpus: Path, out: Path):
+    """What the next build would re-read: new, changed, deleted and failed reports."""
+    from kg.build import status as run_status
+
+    st = run_status(corpus, out)
+    if st.config_changed:
+        click.echo("config or lexicons changed: every report will be re-read")
+    for label, names in (("new", st.new), ("changed", st.changed), ("deleted", st.deleted), ("failed", st.failed)):
+        for n in names:
+            click.echo(f"{label:<8} {n}")
+    click.echo(f"{len(st.new)} new, {len(st.changed)} changed, {len(st.deleted)} deleted, "
+               f"{len(st.failed)} failed, {st.unchanged} unchanged")
+
+
+@main.command()
+@click.argument("sources", nargs=-1, required=True)
+@click.option("--corpus", type=click.Path(path_type=Path, file_okay=False), default=Path("corpus"), show_default=True)
+@click.option("--out", type=click.Path(path_type=Path, file_okay=False), default=Path("outputs"), show_default=True)
+@click.option("--meta", multiple=True, metavar="KEY=VALUE", help="Sidecar metadata (title, url, date, county).")
+@click.option("--no-build", is_flag=True, help="Only copy the reports into the corpus.")
+@click.pass_context
+def add(ctx, sources: tuple[str, ...], corpus: Path, out: Path, meta: tuple[str, ...], no_build: bool):
+    """Copy reports (files or URLs) into CORPUS with their sidecar metadata, then rebuild."""
+    from kg.add import AddError, add_report, parse_meta
+
+    try:
+        extra = parse_meta(meta)
+        for src in sources:
+            dest = add_report(src, corpus, extra)
+            click.echo(f"added {dest}", err=True)
+    except AddError as exc:
+        raise click.ClickException(str(exc)) from None
+    if not no_build:
+        ctx.invoke(build, corpus=corpus, out=out, validate=True, workers=None, executor="processes",
+                   scheduler=None, full=False, config_path=None)
 
 
 @main.command()

@@ -77,7 +77,7 @@ _cache: dict[tuple[Path, ...], Lexicons] = {}
 def configure(extra_dirs: list[Path] | tuple[Path, ...] = ()) -> Lexicons:
     """Choose the user lexicon folders for this process (pipeline build calls it)."""
     global _active
-    _active = tuple(Path(d) for d in extra_dirs)
+    _active = tuple(Path(d).resolve() for d in extra_dirs)  # relative folders mean: from here
     return load_default()
 
 

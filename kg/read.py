@@ -447,8 +447,26 @@ def read_report(path: Path, corpus: Path) -> Source:
     if not text.strip():
         raise ReportError(name, "empty file", where)
 
+    return Source(name=name, path=path, text=text, encoding=encoding, meta=meta, digest=_digest(raw, side_bytes))
+
+
+def _digest(raw: bytes, side_bytes: bytes) -> str:
     h = hashlib.sha256(raw)
     if side_bytes:
         h.update(b"\0sidecar\0")
         h.update(side_bytes)
-    return Source(name=name, path=path, text=text, encoding=encoding, meta=meta, digest=h.hexdigest())
+    return h.hexdigest()
+
+
+def file_digest(path: Path) -> str | None:
+    """The report's cache key part (bytes plus sidecar bytes) without decoding it; None if unreadable."""
+    try:
+        raw = Path(path).read_bytes()
+        side = b""
+        for p in _sidecar_paths(Path(path)):
+            if p.is_file():
+                side = p.read_bytes()
+                break
+    except OSError:
+        return None
+    return _digest(raw, side)

@@ -29,6 +29,12 @@ def _evidence(doc, text, source, m: Mention) -> Evidence:
     return Evidence(source.name, doc.text[s:e].strip(), os_, oe, m.rule)
 
 
+def _surface(original: str, text, start: int, end: int) -> str:
+    """The name as the report writes it (Traditional, say), without pinyin glosses or dropped junk."""
+    return "".join(original[text.origin[i]] for i in range(start, min(end, len(text.origin)))
+                   if text.origin[i] < len(original))
+
+
 def _attrs(m: Mention) -> dict:
     return {k: v for k, v in m.attrs.items() if k not in ("credit", "generic")}
 
@@ -42,6 +48,7 @@ def _key(m: Mention, report: str) -> str:
 def to_facts(doc, text, source) -> ReportFacts:
     report = source.name
     facts = ReportFacts(report=report, meta=dict(source.meta))
+    facts.meta["chars"] = len(source.text)
     county = doc._.kg_report_county
     if county:
         facts.meta.setdefault("county", county)
@@ -60,8 +67,7 @@ def to_facts(doc, text, source) -> ReportFacts:
         else:
             _merge_attrs(ent, m)
         if m.start < m.end and m.attrs.get("credit") is None:
-            os_, oe = text.original_span(m.start, m.end)
-            surf = source.text[os_:oe]
+            surf = _surface(source.text, text, m.start, m.end)
             if surf and surf not in ent.surfaces:
                 ent.surfaces.append(surf)
         if ev not in ent.evidence:

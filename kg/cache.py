@@ -1,0 +1,89 @@
+"""The extraction cache: one JSON file per (report bytes, pipeline version, config+lexicons).
+
+A report's facts are a pure function of its bytes, the code version and the
+configuration, so the hash of the three is the key. Each entry carries a
+checksum of its payload: a torn or corrupted entry is detected, deleted and
+rebuilt, never trusted. The manifest records what the last build saw, so
+`kg status` can say what is new, changed, deleted or failed.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kg import __version__
+from kg.export.atomic import write_bytes
+from kg.facts import ReportFacts
+
+# Bump when extraction code changes in a way the config digest cannot see.
+PIPELINE_VERSION = f"{__version__}+rules.1"
+
+
+def report_key(file_digest: str, config_digest: str) -> str:
+    return hashlib.sha256(f"{file_digest}\0{PIPELINE_VERSION}\0{config_digest}".encode()).hexdigest()
+
+
+def _checksum(payload: bytes) -> str:
+    return hashlib.sha256(payload).hexdigest()
+
+
+class FactCache:
+    def __init__(self, root: Path):
+        self.root = Path(root)
+        self.dir = self.root / "facts"
+
+    def _path(self, key: str) -> Path:
+        return self.dir / key[:2] / f"{key}.json"
+
+    def get(self, key: str) -> ReportFacts | None:
+        path = self._path(key)
+        try:
+            doc = json.loads(path.read_bytes())
+            payload = json.dumps(doc["payload"], ensure_ascii=False, sort_keys=True).encode()
+            if doc.get("checksum") != _checksum(payload):
+                raise ValueError("checksum mismatch")
+            return ReportFacts.from_json(doc["payload"])
+        except FileNotFoundError:
+            return None
+        except (ValueError, KeyError, TypeError):  # corrupted: drop it, the report is re-read
+            path.unlink(missing_ok=True)
+            return None
+
+    def put(self, key: str, facts: ReportFacts) -> None:
+        payload = facts.to_json()
+        raw = json.dumps(payload, ensure_ascii=False, sort_keys=True).encode()
+        doc = {"checksum": _checksum(raw), "payload": payload}
+        write_bytes(self._path(key), json.dumps(doc, ensure_ascii=False, sort_keys=True).encode())
+
+    def prune(self, keep: set[str]) -> int:
+        """Delete entries no report uses any more."""
+        gone = 0
+        if self.dir.is_dir():
+            for p in self.dir.glob("*/*.json"):
+                if p.stem not in keep:
+                    p.unlink(missing_ok=True)
+                    gone += 1
+        return gone
+
+
+@dataclass
+class Manifest:
+    """What the last build saw: report name -> {digest, key, status, reason}."""
+
+    config: str = ""
+    pipeline: str = PIPELINE_VERSION
+    reports: dict[str, dict] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, root: Path) -> "Manifest":
+        try:
+            data = json.loads((Path(root) / "manifest.json").read_text(encoding="utf-8"))
+            return cls(data.get("config", ""), data.get("pipeline", ""), dict(data.get("reports", {})))
+        except (OSError, ValueError, AttributeError):
+            return cls(pipeline="")
+
+    def save(self, root: Path) -> None:
+        data = {"config": self.config, "pipeline": self.pipeline, "reports": dict(sorted(self.reports.items()))}
+        write_bytes(Path(root) / "manifest.json", json.dumps(data, ensure_ascii=False, indent=1).encode())

@@ -1,0 +1,105 @@
+"""Where per-report extraction runs: in this process, in a pool of processes, or on a Dask cluster.
+
+Every executor runs the same function, `extract_one`, on (path, corpus) jobs,
+and loads the spaCy pipeline once per worker process, not once per report.
+Results come back as ReportFacts (or a skip line) in the order of the jobs,
+so one worker, many workers and Dask give the same graph.
+"""
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+Job = tuple[str, str]            # (report path, corpus folder)
+Result = tuple[str, object]      # ("ok", ReportFacts) or ("skip", "corpus/x.txt: skipped: …")
+
+_NLP = None
+_CONFIG: str | None = None
+
+
+def _pipeline(config_path: str | None):
+    global _NLP, _CONFIG
+    if _NLP is None or _CONFIG != config_path:
+        from kg.nlp.pipeline import build
+
+        _NLP = build(Path(config_path) if config_path else None)
+        _CONFIG = config_path
+    return _NLP
+
+
+def extract_one(job: Job, config_path: str | None = None, nlp=None) -> Result:
+    from kg import read
+    from kg.build import process_report
+
+    path, corpus = job
+    try:
+        return ("ok", process_report(nlp or _pipeline(config_path), Path(path), Path(corpus)))
+    except read.ReportError as exc:
+        return ("skip", str(exc))
+
+
+def _extract_batch(jobs: list[Job], config_path: str | None) -> list[Result]:
+    return [extract_one(j, config_path) for j in jobs]
+
+
+def _init_worker(config_path: str | None) -> None:
+    _pipeline(config_path)
+
+
+def default_workers() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+def run_serial(jobs: list[Job], config_path=None, nlp=None) -> Iterator[Result]:
+    for job in jobs:
+        yield extract_one(job, config_path, nlp)
+
+
+def run_processes(jobs: list[Job], workers: int, config_path=None) -> Iterator[Result]:
+    from concurrent.futures import ProcessPoolExecutor
+    from multiprocessing import get_context
+
+    ctx = get_context("fork" if sys.platform == "linux" else "spawn")
+    chunk = max(1, min(32, len(jobs) // (workers * 8) or 1))
+    with ProcessPoolExecutor(workers, mp_context=ctx, initializer=_init_worker, initargs=(config_path,)) as pool:
+        yield from pool.map(extract_one, jobs, [config_path] * len(jobs), chunksize=chunk)
+
+
+def run_dask(jobs: list[Job], scheduler: str | object, config_path=None, batch: int = 64) -> Iterator[Result]:
+    """Batches of reports as Dask tasks; `scheduler` is an address or a distributed Client/LocalCluster.
+
+    The workers must see the corpus paths (a shared filesystem) and have county-kg installed.
+    """
+    from distributed import Client
+
+    client = scheduler if isinstance(scheduler, Client) else Client(scheduler)
+    try:
+        batches = [jobs[i:i + batch] for i in range(0, len(jobs), batch)]
+        futures = client.map(_extract_batch, batches, config_path=config_path, pure=False)
+        for fut in futures:  # in job order
+            yield from fut.result()
+            fut.release()
+    finally:
+        if client is not scheduler:
+            client.close()
+
+
+def with_progress(results: Iterable[Result], total: int, enabled: bool) -> Iterator[Result]:
+    """A progress bar (reports done, characters per second, time left), shown only on a terminal."""
+    if not enabled:
+        yield from results
+        return
+    import time
+
+    from tqdm import tqdm
+
+    start, chars = time.monotonic(), 0
+    with tqdm(total=total, unit="report", file=sys.stderr, dynamic_ncols=True) as bar:
+        for res in results:
+            if res[0] == "ok":
+                chars += int(res[1].meta.get("chars", 0))
+            bar.set_postfix_str(f"{chars / max(time.monotonic() - start, 1e-6):,.0f} chars/s")
+            bar.update(1)
+            yield res
