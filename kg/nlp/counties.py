@@ -15,7 +15,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from kg import divisions
-from kg.nlp.mentions import Mention, add, mentions
+from kg.nlp.mentions import token_starts, Mention, add, doc_text, mentions
 
 # Organs whose county is the report's own (县委, 旗委组织部, 我县).
 _ORGAN = re.compile(r"(县|旗|区|市)(委|政府|人大|政协|纪委|委组织部)")
@@ -25,22 +25,32 @@ _SHORT_FOLLOW = ("籍", "县委", "旗委", "党建", "人才", "英才", "组�
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 
 
-def _scan(text: str, names: dict[str, list], max_len: int) -> list[tuple[int, int, str]]:
-    """Leftmost-longest dictionary match over characters."""
+def _scan(text: str, names: dict[str, list], max_len: int, lengths: dict[str, list[int]] | None = None) -> list[tuple[int, int, str]]:
+    """Leftmost-longest dictionary match over characters; `lengths` (first char -> name lengths,
+    longest first) skips the positions where no name can start."""
     out = []
     i, n = 0, len(text)
     while i < n:
         hit = None
-        for j in range(min(n, i + max_len), i + 1, -1):
-            if text[i:j] in names:
-                hit = (i, j, text[i:j])
-                break
+        cands = lengths.get(text[i]) if lengths is not None else range(max_len, 1, -1)
+        if cands:
+            for k in cands:
+                if i + k <= n and text[i:i + k] in names:
+                    hit = (i, i + k, text[i:i + k])
+                    break
         if hit:
             out.append(hit)
             i = hit[1]
         else:
             i += 1
     return out
+
+
+def first_char_lengths(names) -> dict[str, list[int]]:
+    index: dict[str, set[int]] = {}
+    for name in names:
+        index.setdefault(name[0], set()).add(len(name))
+    return {ch: sorted(ls, reverse=True) for ch, ls in index.items()}
 
 
 class CountyTagger:
@@ -54,11 +64,12 @@ class CountyTagger:
         self.short = {k: v for k, v in self.div.by_name.items() if k not in self.full and len(k) >= min_short_len}
         self.names = {**self.short, **self.full}
         self.max_len = max(len(k) for k in self.names)
+        self.lengths = first_char_lengths(self.names)
 
     def __call__(self, doc: Doc) -> Doc:
-        text = doc.text
-        hits = _scan(text, self.names, self.max_len)
-        starts = {t.idx for t in doc}
+        text = doc_text(doc)
+        hits = _scan(text, self.names, self.max_len, self.lengths)
+        starts = token_starts(doc)
         # a county name must begin a word: 范县 inside 示范县 is not a county
         hits = [h for h in hits if h[0] in starts]
         full_codes = {self.full[n][0].code for _, _, n in hits if n in self.full and len(self.full[n]) == 1}
@@ -89,7 +100,7 @@ class CountyTagger:
         credits = getattr(doc._.kg_text, "credits", []) or []
         for credit in credits:
             office = credit.office or ""
-            for start, end, name in _scan(office, self.names, self.max_len):
+            for start, end, name in _scan(office, self.names, self.max_len, self.lengths):
                 cands = self.full.get(name) or self.short.get(name, [])
                 if len(cands) == 1 and (name in self.full or office[end:end + 1] in "县旗区市"):
                     c = cands[0]
@@ -106,16 +117,16 @@ class CountyTagger:
         found = mentions(doc, "County")
         if not found:
             return None
-        text = doc.text
+        text = doc_text(doc)
         credits = getattr(doc._.kg_text, "credits", []) or []
         for credit in credits:
             office = credit.office or ""
             for m in found:
                 if m.attrs.get("surface") and m.attrs["surface"] in office:
                     return m.label
-            for name, cands in self.names.items():
-                if len(cands) == 1 and office.find(name) >= 0 and len(name) >= 2:
-                    return cands[0].name
+            for _, _, name in _scan(office, self.names, self.max_len, self.lengths):
+                if len(self.names[name]) == 1:
+                    return self.names[name][0].name
         organ = Counter()
         for m in found:
             if _ORGAN.match(text, m.end) or text[m.end:m.end + 1] in "委":

@@ -26,7 +26,7 @@ def _evidence(doc, text, source, m: Mention) -> Evidence:
         return Evidence(source.name, source.text[credit.start:credit.end].strip(), credit.start, credit.end, m.rule)
     s, e = sentence_of(doc, m.start)
     os_, oe = text.original_span(s, e)
-    return Evidence(source.name, doc.text[s:e].strip(), os_, oe, m.rule)
+    return Evidence(source.name, text.text[s:e].strip(), os_, oe, m.rule)
 
 
 def _surface(original: str, text, start: int, end: int) -> str:
@@ -80,7 +80,7 @@ def to_facts(doc, text, source) -> ReportFacts:
             continue
         s, e = link.start, link.end
         os_, oe = text.original_span(s, e)
-        ev = Evidence(report, doc.text[s:e].strip(), os_, oe, link.rule)
+        ev = Evidence(report, text.text[s:e].strip(), os_, oe, link.rule)
         rel = rels.setdefault((link.type, src, tgt), Relation(link.type, src, tgt, []))
         if ev not in rel.evidence:
             rel.evidence.append(ev)

@@ -15,7 +15,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from kg import lexicons
-from kg.nlp.mentions import Mention, add, sentence_of
+from kg.nlp.mentions import token_texts, Mention, add, doc_text, sentence_of
 
 _CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _CN_UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10_000, "亿": 100_000_000}
@@ -73,9 +73,9 @@ class FigureTagger:
         return v * (_CN_UNITS[mult] if mult else 1)
 
     def __call__(self, doc: Doc) -> Doc:
-        text = doc.text
+        text = doc_text(doc)
         seen: set[tuple] = set()
-        prior = self._prior([t.text for t in doc])
+        prior = self._prior(token_texts(doc))
         quotes = [(m.start(), m.end()) for m in re.finditer(r"“[^”\n]{0,40}”|《[^》\n]{0,60}》", text)]
         for m in self.pattern.finditer(text):
             s, e = m.start(), m.end()

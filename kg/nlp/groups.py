@@ -15,7 +15,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from kg import lexicons
-from kg.nlp.mentions import Mention, add, mentions
+from kg.nlp.mentions import Mention, add, doc_text, mentions
 
 _ORIGIN = re.compile(r"[\u4e00-\u9fff]{2}籍$")
 _AGE = re.compile(r"(\d{2}后|(?:副|正)?(?:科|处|厅|局|县处|乡科|股)级(?:以上|以下)?)$")
@@ -27,14 +27,16 @@ class GroupTagger:
         lex = lexicons.load_default()
         self.heads = sorted(set(lex.terms("group_head")), key=len, reverse=True)
         self.mods = sorted(set(lex.terms("group_modifier")) | set(self.heads), key=len, reverse=True)
+        self.mod_set = set(self.mods)
+        self.mod_lengths = sorted({len(m) for m in self.mods}, reverse=True)
         self.generic = set(lex.terms("group_generic"))
         self.head_re = re.compile("|".join(map(re.escape, self.heads)))
         self.max_modifiers = max_modifiers
 
     def _modifier_ending_at(self, text: str, i: int) -> int:
-        for m in self.mods:
-            if i - len(m) >= 0 and text.startswith(m, i - len(m)):
-                return len(m)
+        for k in self.mod_lengths:
+            if k <= i and text[i - k:i] in self.mod_set:
+                return k
         window = text[max(0, i - 6): i]
         for rx in (_ORIGIN, _AGE):
             hit = rx.search(window)
@@ -43,7 +45,7 @@ class GroupTagger:
         return 0
 
     def __call__(self, doc: Doc) -> Doc:
-        text = doc.text
+        text = doc_text(doc)
         blocked = [(m.start, m.end) for m in mentions(doc, "Official", "Person")]
         found: list[Mention] = []
         pos = 0

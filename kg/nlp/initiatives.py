@@ -18,7 +18,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from kg import lexicons
-from kg.nlp.mentions import Mention, add, mentions
+from kg.nlp.mentions import token_starts, Mention, add, doc_text, mentions
 
 _QUOTE = re.compile(r"“([^“”\n]{1,40})”")
 _BOOK = re.compile(r"《([^《》\n]{2,60})》")
@@ -46,6 +46,8 @@ class InitiativeTagger:
         self.all_heads = sorted(self.head_type, key=len, reverse=True)
         self.generic = set(lex.terms("initiative_generic"))
         self.stops = sorted(set(lex.terms("initiative_left_stop")), key=len, reverse=True)
+        self.stop_set = set(self.stops)
+        self.stop_lengths = sorted({len(w) for w in self.stops}, reverse=True)
         self.not_after = sorted(set(lex.terms("initiative_head_not_before")), key=len, reverse=True)
         self.facility = tuple(lex.terms("facility_suffix"))
         self.bare_verbs = sorted(set(lex.terms("initiative_bare_quote_verb")), key=len, reverse=True)
@@ -82,11 +84,12 @@ class InitiativeTagger:
 
     def _stop_ending_at(self, text: str, i: int) -> str:
         """A left-stop word ending at i; one-character stops (在, 和) only where the segmenter made them a word."""
-        for s in self.stops:
-            if i - len(s) >= 0 and text.startswith(s, i - len(s)):
-                if len(s) == 1 and s not in _HARD_STOPS and not (i - 1 in self._starts and i in self._starts):
+        for k in self.stop_lengths:
+            w = text[i - k:i] if k <= i else ""
+            if w in self.stop_set:
+                if k == 1 and w not in _HARD_STOPS and not (i - 1 in self._starts and i in self._starts):
                     continue
-                return s
+                return w
         return ""
 
     def _clean(self, name: str) -> str:
@@ -121,8 +124,8 @@ class InitiativeTagger:
 
     # -- rules ---------------------------------------------------------------
     def __call__(self, doc: Doc) -> Doc:
-        text = doc.text
-        self._starts = {t.idx for t in doc} | {len(text)}
+        text = doc_text(doc)
+        self._starts = token_starts(doc)
         taken: list[tuple[int, int]] = []
         places = [(m.start, m.end) for m in mentions(doc, "County", "Place")]
         self._documents(doc, text, taken)

@@ -62,15 +62,47 @@ def add(doc: Doc, mention: Mention) -> Mention:
     return mention
 
 
+def doc_text(doc: Doc) -> str:
+    """The Doc's text, read once: spaCy rebuilds Doc.text from every token on each access."""
+    cached = doc.user_data.get("kg_text_str")
+    if cached is None:
+        cached = doc.user_data["kg_text_str"] = doc._.kg_text.text if doc._.kg_text is not None else doc.text
+    return cached
+
+
+def token_starts(doc: Doc) -> set[int]:
+    """Character offsets where the segmenter starts a word (and the text's end), read once per Doc."""
+    cached = doc.user_data.get("kg_token_starts")
+    if cached is None:
+        cached = doc.user_data["kg_token_starts"] = set(doc.to_array("IDX").tolist()) | {len(doc_text(doc))}
+    return cached
+
+
+def token_texts(doc: Doc) -> list[str]:
+    """The words of the Doc without building a Token object for each."""
+    strings = doc.vocab.strings
+    return [strings[h] for h in doc.to_array("ORTH").tolist()]
+
+
 def sentence_spans(doc: Doc) -> list[tuple[int, int]]:
     """Sentence spans from the normaliser (the Text rides on the Doc)."""
     text = doc._.kg_text
-    return list(text.sentences) if text is not None else [(0, len(doc.text))]
+    return list(text.sentences) if text is not None else [(0, len(doc_text(doc)))]
+
+
+def _sentence_index(doc: Doc) -> tuple[list[int], list[tuple[int, int]], int]:
+    """Sentence starts for bisect, built once per Doc (Doc.text is rebuilt from tokens on every access)."""
+    cached = doc.user_data.get("kg_sentence_index")
+    if cached is None:
+        spans = sentence_spans(doc)
+        length = len(doc_text(doc))
+        cached = doc.user_data["kg_sentence_index"] = ([s for s, _ in spans], spans, length)
+    return cached
 
 
 def sentence_of(doc: Doc, pos: int) -> tuple[int, int]:
-    spans = sentence_spans(doc)
-    i = bisect.bisect_right([s for s, _ in spans], pos) - 1
+    starts, spans, length = _sentence_index(doc)
+    i = bisect.bisect_right(starts, pos) - 1
     if 0 <= i < len(spans) and spans[i][0] <= pos < spans[i][1]:
         return spans[i]
-    return (max(0, pos - 40), min(len(doc.text), pos + 40))
+    return (max(0, pos - 40), min(length, pos + 40))

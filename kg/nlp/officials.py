@@ -15,7 +15,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from kg import lexicons
-from kg.nlp.mentions import Mention, add, mentions
+from kg.nlp.mentions import Mention, add, doc_text, mentions
 
 _HAN = "[\u4e00-\u9fff]"
 # An organ prefix before a title: 中共盐亭县委, 县委, 旗委组织部, 县政府.
@@ -72,7 +72,7 @@ class OfficialTagger:
         self.pattern = re.compile(f"{_ORG}((?:(?:{alt})、?)+)(?={_HAN})")
 
     def __call__(self, doc: Doc) -> Doc:
-        text = doc.text
+        text = doc_text(doc)
         seen: dict[str, Mention] = {}
         for m in self.pattern.finditer(text):
             name = person_name(text[m.end():])

@@ -14,7 +14,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from kg import divisions
-from kg.nlp.mentions import Mention, add
+from kg.nlp.mentions import Mention, add, doc_text
 
 _NOT_NAME = ("行政", "贫困", "后进", "软弱", "示范", "各", "全", "每", "该", "本", "在", "对", "从")
 _VILLAGE = re.compile(r"[\u4e00-\u9fff]{1,5}?(?:村|嘎查|社区)")
@@ -31,7 +31,7 @@ class PlaceTagger:
         county = next((c for c in self.div.lookup(county_name) if c.name == county_name), None)
         if county is None:
             return doc
-        text = doc.text
+        text = doc_text(doc)
         towns = county.towns
         villages = county.villages
         town_names = sorted(towns, key=len, reverse=True)

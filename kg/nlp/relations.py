@@ -16,7 +16,7 @@ import re
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from kg.nlp.mentions import Link, mentions, sentence_of
+from kg.nlp.mentions import Link, doc_text, mentions, sentence_of
 
 _CLAUSE = re.compile(r"[，；：,;:]")
 INITIATIVES = ("Programme", "Mechanism")
@@ -34,7 +34,7 @@ class RelationLinker:
         pass
 
     def __call__(self, doc: Doc) -> Doc:
-        text = doc.text
+        text = doc_text(doc)
         out = doc._.kg_links if doc._.kg_links is not None else []
         county = doc._.kg_report_county
         inits = mentions(doc, *INITIATIVES)
