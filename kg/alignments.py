@@ -15,7 +15,7 @@ from pyoxigraph import DefaultGraph, Literal, NamedNode, Quad
 
 from kg.geo import coordinates
 from kg.graph import KnowledgeGraph, Node
-from kg.mapping import DCT, ID, PROV, RDF, RDFS, XSD, _safe, ckg, node_iri, report_iri, slug, zh
+from kg.mapping import DCT, ID, PROV, RDF, RDFS, XSD, _safe, ckg, node_iri, report_iri, slug, zh, ordered
 
 ORG = "http://www.w3.org/ns/org#"
 GEO = "http://www.w3.org/2003/01/geo/wgs84_pos#"
@@ -116,7 +116,6 @@ def geo_triples(g: KnowledgeGraph) -> list[tuple]:
 
 
 def alignment_triples(g: KnowledgeGraph) -> list[Quad]:
-    """All of the above as default-graph quads, sorted."""
+    """All of the above as default-graph quads, in a fixed order."""
     dg = DefaultGraph()
-    quads = {Quad(s, p, o, dg) for s, p, o in post_triples(g) + report_triples(g) + geo_triples(g)}
-    return sorted(quads, key=str)
+    return ordered(Quad(s, p, o, dg) for s, p, o in post_triples(g) + report_triples(g) + geo_triples(g))

@@ -43,10 +43,10 @@ def process_report(nlp, path: Path, corpus: Path) -> ReportFacts:
     return process_source(nlp, read.read_report(path, corpus))
 
 
-def export(graph: KnowledgeGraph, out: Path) -> list[Path]:
+def export(graph: KnowledgeGraph, out: Path, shards: list | None = None) -> list[Path]:
     from kg.export import export_all
 
-    return export_all(graph, out)
+    return export_all(graph, out, shards=shards)
 
 
 def _config_digest(config_path: Path | None) -> str:
@@ -67,6 +67,7 @@ def build(corpus: Path, out: Path, nlp=None, on_skip: Callable[[str], None] | No
     cfg = _config_digest(config_path)
     manifest = Manifest(config=cfg)
     facts: dict[str, ReportFacts] = {}
+    shards: dict[str, object] = {}
     todo: list[tuple[Path, str, str | None]] = []
     hits = 0
     for path in read.find_reports(corpus):
@@ -76,7 +77,7 @@ def build(corpus: Path, out: Path, nlp=None, on_skip: Callable[[str], None] | No
         hit = cache.get(key) if key and not full else None
         if hit is not None:
             hits += 1
-            facts[name] = hit
+            facts[name], shards[name] = hit
             manifest.reports[name] = {"digest": digest, "key": key, "status": "ok"}
         else:
             todo.append((path, name, digest))
@@ -92,9 +93,9 @@ def build(corpus: Path, out: Path, nlp=None, on_skip: Callable[[str], None] | No
     for (path, name, digest), (status, value) in zip(todo, executors.with_progress(results, len(jobs), progress)):
         key = report_key(f"{name}\0{digest}", cfg) if digest else None
         if status == "ok":
-            facts[name] = value
+            facts[name], shards[name] = value
             if key:
-                cache.put(key, value)
+                cache.put(key, *value)
             manifest.reports[name] = {"digest": digest, "key": key, "status": "ok"}
         else:
             skipped.append(value)
@@ -104,7 +105,7 @@ def build(corpus: Path, out: Path, nlp=None, on_skip: Callable[[str], None] | No
 
     ordered = [facts[n] for n in sorted(facts)]
     graph = merge(ordered)
-    outputs = export(graph, out) if export_outputs else []
+    outputs = export(graph, out, [shards[n] for n in sorted(shards)]) if export_outputs else []
     manifest.save(cache_root)
     cache.prune({r["key"] for r in manifest.reports.values() if r.get("key")})
     return BuildResult(graph, ordered, skipped, outputs, extracted=len(todo), cached=hits)

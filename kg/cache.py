@@ -16,9 +16,10 @@ from pathlib import Path
 from kg import __version__
 from kg.export.atomic import write_bytes
 from kg.facts import ReportFacts
+from kg.shards import Shard
 
 # Bump when extraction code changes in a way the config digest cannot see.
-PIPELINE_VERSION = f"{__version__}+rules.1"
+PIPELINE_VERSION = f"{__version__}+rules.2"
 
 
 def report_key(file_digest: str, config_digest: str) -> str:
@@ -37,24 +38,24 @@ class FactCache:
     def _path(self, key: str) -> Path:
         return self.dir / key[:2] / f"{key}.json"
 
-    def get(self, key: str) -> ReportFacts | None:
+    def get(self, key: str) -> tuple[ReportFacts, Shard] | None:
         path = self._path(key)
         try:
             doc = json.loads(path.read_bytes())
-            payload = json.dumps(doc["payload"], ensure_ascii=False, sort_keys=True).encode()
-            if doc.get("checksum") != _checksum(payload):
+            body = {k: doc[k] for k in ("payload", "nquads", "trig")}
+            if doc.get("checksum") != _checksum(json.dumps(body, ensure_ascii=False, sort_keys=True).encode()):
                 raise ValueError("checksum mismatch")
-            return ReportFacts.from_json(doc["payload"])
+            facts = ReportFacts.from_json(body["payload"])
+            return facts, Shard(facts.report, body["nquads"].encode(), body["trig"].encode())
         except FileNotFoundError:
             return None
-        except (ValueError, KeyError, TypeError):  # corrupted: drop it, the report is re-read
+        except (ValueError, KeyError, TypeError, AttributeError):  # corrupted: drop it, the report is re-read
             path.unlink(missing_ok=True)
             return None
 
-    def put(self, key: str, facts: ReportFacts) -> None:
-        payload = facts.to_json()
-        raw = json.dumps(payload, ensure_ascii=False, sort_keys=True).encode()
-        doc = {"checksum": _checksum(raw), "payload": payload}
+    def put(self, key: str, facts: ReportFacts, shard: Shard) -> None:
+        body = {"payload": facts.to_json(), "nquads": shard.nquads.decode(), "trig": shard.trig.decode()}
+        doc = {"checksum": _checksum(json.dumps(body, ensure_ascii=False, sort_keys=True).encode()), **body}
         write_bytes(self._path(key), json.dumps(doc, ensure_ascii=False, sort_keys=True).encode())
 
     def prune(self, keep: set[str]) -> int:

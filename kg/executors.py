@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 Job = tuple[str, str]            # (report path, corpus folder)
-Result = tuple[str, object]      # ("ok", ReportFacts) or ("skip", "corpus/x.txt: skipped: …")
+Result = tuple[str, object]      # ("ok", (ReportFacts, Shard)) or ("skip", "corpus/x.txt: skipped: …")
 
 _NLP = None
 _CONFIG: str | None = None
@@ -30,14 +30,17 @@ def _pipeline(config_path: str | None):
 
 
 def extract_one(job: Job, config_path: str | None = None, nlp=None) -> Result:
+    """Read one report: ("ok", (facts, shard)) or ("skip", the one-line reason)."""
     from kg import read
     from kg.build import process_report
+    from kg.shards import shard_of
 
     path, corpus = job
     try:
-        return ("ok", process_report(nlp or _pipeline(config_path), Path(path), Path(corpus)))
+        facts = process_report(nlp or _pipeline(config_path), Path(path), Path(corpus))
     except read.ReportError as exc:
         return ("skip", str(exc))
+    return ("ok", (facts, shard_of(facts)))
 
 
 def _extract_batch(jobs: list[Job], config_path: str | None) -> list[Result]:
@@ -99,7 +102,7 @@ def with_progress(results: Iterable[Result], total: int, enabled: bool) -> Itera
     with tqdm(total=total, unit="report", file=sys.stderr, dynamic_ncols=True) as bar:
         for res in results:
             if res[0] == "ok":
-                chars += int(res[1].meta.get("chars", 0))
+                chars += int(res[1][0].meta.get("chars", 0))
             bar.set_postfix_str(f"{chars / max(time.monotonic() - start, 1e-6):,.0f} chars/s")
             bar.update(1)
             yield res

@@ -7,6 +7,7 @@ per report (see `evidence_quads`), so the contract stays unchanged.
 from __future__ import annotations
 
 import hashlib
+import re
 from urllib.parse import quote
 
 from pyoxigraph import DefaultGraph, Literal, NamedNode, Quad
@@ -33,10 +34,21 @@ def ckg(local: str) -> NamedNode:
     return NamedNode(CKG + local)
 
 
+_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
 def _safe(text: str) -> str:
     """Drop characters RDF literals and XML cannot carry (controls, lone surrogates)."""
-    return "".join(ch for ch in text if (ch in "\t\n\r" or ord(ch) >= 0x20) and not 0xD800 <= ord(ch) <= 0xDFFF
-                   and ch not in "\ufffe\uffff")
+    return _UNSAFE.sub("", text)
+
+
+def ordered(quads) -> list:
+    """Drop repeats, keep the (deterministic) order in which the quads were generated.
+
+    Every generator walks reports, nodes and edges in sorted order, so the
+    output is the same on every run without sorting millions of quads by string.
+    """
+    return list(dict.fromkeys(quads))
 
 
 def slug(text: str) -> str:
@@ -70,7 +82,7 @@ def _num(v: float) -> Literal:
 
 
 def contract_triples(g: KnowledgeGraph) -> list[Quad]:
-    """The default graph: everything ANNOTATION.md's table lists, sorted for byte-identical output."""
+    """The default graph: everything ANNOTATION.md's table lists, in a fixed order for byte-identical output."""
     dg = DefaultGraph()
     out: list[Quad] = []
     iris = {ref: node_iri(ref, n) for ref, n in g.nodes.items()}
@@ -125,4 +137,4 @@ def contract_triples(g: KnowledgeGraph) -> list[Quad]:
         tgt = iris.get(edge.target)
         if src is not None and tgt is not None:
             t(src, ckg(edge.type), tgt)
-    return sorted(set(out), key=str)
+    return ordered(out)

@@ -20,10 +20,11 @@ from pyoxigraph import DefaultGraph, Literal, NamedNode, Quad
 from kg import __version__
 from kg.facts import Evidence
 from kg.graph import Edge, KnowledgeGraph
-from kg.mapping import ID, PROV, RDF, XSD, _safe, ckg, contract_triples, node_iri, report_iri
+from kg.mapping import ID, PROV, RDF, XSD, _safe, ckg, contract_triples, node_iri, report_iri, ordered
 
 _A = NamedNode(RDF + "type")
 _INT = NamedNode(XSD + "integer")
+_DERIVED = NamedNode(PROV + "wasDerivedFrom")
 
 
 def graph_iri(report: str) -> NamedNode:
@@ -37,17 +38,31 @@ def evidence_iri(ev: Evidence, s: NamedNode, p: NamedNode, o: NamedNode) -> Name
     return NamedNode(f"{ID}evidence/{hashlib.sha1(key.encode('utf-8')).hexdigest()[:20]}")
 
 
+def report_views(g: KnowledgeGraph) -> dict[str, KnowledgeGraph]:
+    """Each report's part of the merged graph (its nodes and edges, only its evidence), in one pass."""
+    views = {r: KnowledgeGraph(reports={r: dict(meta)}) for r, meta in g.reports.items()}
+    for ref in sorted(g.nodes):
+        n = g.nodes[ref]
+        evidence: dict[str, list[Evidence]] = {}
+        for ev in n.evidence:
+            evidence.setdefault(ev.report, []).append(ev)
+        for r in n.reports:
+            if r in views:
+                views[r].nodes[ref] = replace(n, reports={r}, evidence=evidence.get(r, []))
+    for key in sorted(g.edges):
+        e = g.edges[key]
+        evidence = {}
+        for ev in e.evidence:
+            evidence.setdefault(ev.report, []).append(ev)
+        for r in e.reports:
+            if r in views:
+                views[r].edges[key] = replace(e, reports={r}, evidence=evidence.get(r, []))
+    return views
+
+
 def report_view(g: KnowledgeGraph, report: str) -> KnowledgeGraph:
-    """The part of the merged graph that one report states (its nodes and edges, only its evidence)."""
-    view = KnowledgeGraph(reports={report: dict(g.reports.get(report, {}))})
-    for ref, n in g.nodes.items():
-        if report in n.reports:
-            view.nodes[ref] = replace(n, surfaces=set(n.surfaces), reports={report},
-                                      evidence=[e for e in n.evidence if e.report == report])
-    for key, e in g.edges.items():
-        if report in e.reports:
-            view.edges[key] = replace(e, reports={report}, evidence=[x for x in e.evidence if x.report == report])
-    return view
+    """The part of the merged graph that one report states."""
+    return report_views(g)[report]
 
 
 def _edge_ends(g: KnowledgeGraph, e: Edge):
@@ -58,38 +73,40 @@ def _edge_ends(g: KnowledgeGraph, e: Edge):
 
 
 def _records(ev: Evidence, s, p, o, graph: NamedNode) -> list[Quad]:
+    """One evidence record (9 triples); its tool version sits once on the report's graph."""
     r = evidence_iri(ev, s, p, o)
     return [Quad(x, y, z, graph) for x, y, z in (
         (r, _A, ckg("Evidence")),
-        (r, _A, NamedNode(PROV + "Entity")),
         (r, ckg("sentence"), Literal(_safe(ev.sentence))),
         (r, ckg("start"), Literal(str(int(ev.start)), datatype=_INT)),
         (r, ckg("end"), Literal(str(int(ev.end)), datatype=_INT)),
         (r, ckg("rule"), Literal(_safe(ev.rule))),
-        (r, ckg("toolVersion"), Literal(__version__)),
-        (r, NamedNode(PROV + "wasDerivedFrom"), report_iri(ev.report)),
+        (r, _DERIVED, report_iri(ev.report)),
         (r, ckg("subject"), s), (r, ckg("predicate"), p), (r, ckg("object"), o),
     )]
 
 
 def evidence_quads(g: KnowledgeGraph) -> list[Quad]:
-    """Every report's named graph: its contract triples plus evidence records, sorted."""
-    out: set[Quad] = set()
-    for report in sorted(g.reports):
+    """Every report's named graph, one block per report in sorted order: its contract triples,
+    the tool version that read it, and one evidence record per (fact, sentence)."""
+    out: list[Quad] = []
+    views = report_views(g)
+    for report in sorted(views):
         graph = graph_iri(report)
-        view = report_view(g, report)
-        out.update(Quad(q.subject, q.predicate, q.object, graph) for q in contract_triples(view))
+        view = views[report]
+        out += [Quad(q.subject, q.predicate, q.object, graph) for q in contract_triples(view)]
+        out.append(Quad(graph, ckg("toolVersion"), Literal(__version__), graph))
         for n in view.sorted_nodes():
             s = node_iri(n.ref, n)
             for ev in n.evidence:
-                out.update(_records(ev, s, _A, ckg(n.type), graph))
+                out += _records(ev, s, _A, ckg(n.type), graph)
         for e in view.sorted_edges():
             s, o = _edge_ends(view, e)
             if s is None or o is None:
                 continue
             for ev in e.evidence:
-                out.update(_records(ev, s, ckg(e.type), o, graph))
-    return sorted(out, key=quad_key)
+                out += _records(ev, s, ckg(e.type), o, graph)
+    return ordered(out)
 
 
 def quad_key(q: Quad) -> tuple:

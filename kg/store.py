@@ -10,7 +10,6 @@ looks at keywords outside comments, strings and IRIs, so a label containing
 """
 from __future__ import annotations
 
-import gc
 import multiprocessing
 import os
 import re
@@ -18,7 +17,7 @@ import shutil
 from pathlib import Path
 from typing import Iterable
 
-from pyoxigraph import Literal, NamedNode, Quad, QueryBoolean, QuerySolutions, Store
+from pyoxigraph import Literal, NamedNode, Quad, QueryBoolean, QuerySolutions, RdfFormat, Store
 
 STORE_DIR = "store"
 UPDATE_WORDS = ("INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY")
@@ -37,8 +36,18 @@ def store_path(out_dir: Path) -> Path:
     return Path(out_dir) / STORE_DIR
 
 
+def load_file(nquads: Path, out_dir: Path) -> Path:
+    """Bulk-load an N-Quads file (parsed in Rust, not quad by quad in Python) and swap the store in."""
+    return _swap_in(out_dir, lambda store: store.bulk_load(path=str(nquads), format=RdfFormat.N_QUADS))
+
+
 def load(quads: Iterable[Quad], out_dir: Path) -> Path:
-    """Fill a new store with `quads` and swap it in for OUT/store atomically (rename, rename, delete)."""
+    """Fill a new store with `quads` and swap it in for OUT/store atomically."""
+    return _swap_in(out_dir, lambda store: store.bulk_extend(quads))
+
+
+def _swap_in(out_dir: Path, fill) -> Path:
+    """Fill a new store beside OUT/store and swap it in atomically (rename, rename, delete)."""
     target = store_path(out_dir)
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(f".{STORE_DIR}.new-{os.getpid()}")
@@ -47,12 +56,12 @@ def load(quads: Iterable[Quad], out_dir: Path) -> Path:
         shutil.rmtree(p, ignore_errors=True)
     store = Store(str(tmp))
     try:
-        store.bulk_extend(quads)
+        fill(store)
         store.flush()
         store.optimize()
     finally:
-        del store
-        gc.collect()  # drop the RocksDB handle (and its lock) before the rename
+        del store  # the last reference: RocksDB's handle and lock go with it (no gc.collect: it costs
+        # seconds on a heap of millions of quads)
     if target.exists():
         os.replace(target, old)
     os.replace(tmp, target)

@@ -16,7 +16,7 @@ from pathlib import Path
 from pyoxigraph import DefaultGraph, Literal, NamedNode, Quad
 
 from kg.graph import KnowledgeGraph
-from kg.mapping import RDF, RDFS, SKOS, ckg, node_iri
+from kg.mapping import RDF, RDFS, SKOS, ckg, node_iri, ordered
 
 FAMILIES_FILE = Path(__file__).resolve().parent / "data" / "taxonomy" / "families.jsonl"
 SCHEME = "https://w3id.org/county-kg/taxonomy"
@@ -91,4 +91,4 @@ def taxonomy_triples(g: KnowledgeGraph) -> list[Quad]:
         out += [Quad(c, hidden, Literal(kw, language="zh-Hans"), dg) for kw in fam.keywords]
     for ref, fam_id in families_of(g).items():
         out.append(Quad(node_iri(ref, g.nodes[ref]), ckg("family"), concept_iri(fam_id), dg))
-    return sorted(set(out), key=str)
+    return ordered(out)

@@ -102,7 +102,8 @@ def test_evidence_graph_names_triple_sentence_offsets_rule_and_report(sample_out
         SELECT ?g ?text ?start ?end ?rule ?r ?v WHERE { GRAPH ?g {
           ?ev a ckg:Evidence ; ckg:subject ?s ; ckg:predicate ckg:implements ; ckg:object ?o ;
               ckg:sentence ?text ; ckg:start ?start ; ckg:end ?end ; ckg:rule ?rule ;
-              prov:wasDerivedFrom ?r ; ckg:toolVersion ?v .
+              prov:wasDerivedFrom ?r .
+          ?g ckg:toolVersion ?v .
           ?s ckg:adminCode "510723" } }"""))
     assert len(rows) == 1
     g, text, start, end, rule, r, v = rows[0]

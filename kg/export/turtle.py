@@ -7,6 +7,7 @@ whole dataset: that default graph and one named graph of evidence per report.
 """
 from __future__ import annotations
 
+from itertools import chain
 from pathlib import Path
 
 from pyoxigraph import Quad, RdfFormat, Triple, serialize
@@ -14,8 +15,8 @@ from pyoxigraph import Quad, RdfFormat, Triple, serialize
 from kg.alignments import GEO, ORG, alignment_triples
 from kg.export.atomic import write_bytes
 from kg.graph import KnowledgeGraph
-from kg.mapping import ID, PREFIXES, contract_triples
-from kg.provenance import evidence_quads, quad_key
+from kg.mapping import ID, PREFIXES, contract_triples, ordered
+from kg.provenance import evidence_quads
 from kg.taxonomy import SCHEME, taxonomy_triples
 
 _KINDS = ("report", "county", "place", "official", "person", "programme", "mechanism", "group", "target",
@@ -25,17 +26,17 @@ RDF_PREFIXES = {**PREFIXES, "org": ORG, "geo": GEO, "tax": SCHEME + "/", **{k: f
 
 
 def default_quads(g: KnowledgeGraph) -> list[Quad]:
-    """The default graph every RDF export and the store share, sorted."""
-    return sorted(set(contract_triples(g)) | set(taxonomy_triples(g)) | set(alignment_triples(g)), key=quad_key)
+    """The default graph every RDF export and the store share, in a fixed order."""
+    return ordered(chain(contract_triples(g), taxonomy_triples(g), alignment_triples(g)))
 
 
-def dataset_quads(g: KnowledgeGraph) -> list[Quad]:
-    """Default graph plus the per-report evidence graphs, sorted by graph then subject."""
-    return sorted(set(default_quads(g)) | set(evidence_quads(g)), key=quad_key)
+def dataset_quads(g: KnowledgeGraph, default: list[Quad] | None = None) -> list[Quad]:
+    """Default graph, then each report's evidence graph in one block (reports in sorted order)."""
+    return ordered(chain(default if default is not None else default_quads(g), evidence_quads(g)))
 
 
-def write(g: KnowledgeGraph, path: Path) -> Path:
-    triples = [Triple(q.subject, q.predicate, q.object) for q in default_quads(g)]
+def write(g: KnowledgeGraph, path: Path, default: list[Quad] | None = None) -> Path:
+    triples = [Triple(q.subject, q.predicate, q.object) for q in (default if default is not None else default_quads(g))]
     write_bytes(path, serialize(triples, format=RdfFormat.TURTLE, prefixes=RDF_PREFIXES))
     return path
 
@@ -48,4 +49,25 @@ def write_trig(g: KnowledgeGraph, path: Path, quads: list[Quad] | None = None) -
 
 def write_nquads(g: KnowledgeGraph, path: Path, quads: list[Quad] | None = None) -> Path:
     write_bytes(path, serialize(quads if quads is not None else dataset_quads(g), format=RdfFormat.N_QUADS))
+    return path
+
+
+def write_trig_shards(default: list[Quad], shards: list, path: Path) -> Path:
+    """The default graph (with the @prefix header) followed by every report's graph block."""
+    from kg.export.atomic import atomic_path
+
+    with atomic_path(path) as tmp, open(tmp, "wb") as fh:
+        fh.write(serialize(default, format=RdfFormat.TRIG, prefixes=RDF_PREFIXES))
+        for shard in shards:
+            fh.write(shard.trig)
+    return path
+
+
+def write_nquads_shards(default: list[Quad], shards: list, path: Path) -> Path:
+    from kg.export.atomic import atomic_path
+
+    with atomic_path(path) as tmp, open(tmp, "wb") as fh:
+        fh.write(serialize(default, format=RdfFormat.N_QUADS))
+        for shard in shards:
+            fh.write(shard.nquads)
     return path
