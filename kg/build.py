@@ -94,8 +94,8 @@ def build(corpus: Path, out: Path, nlp=None, on_skip: Callable[[str], None] | No
         key = report_key(f"{name}\0{digest}", cfg) if digest else None
         if status == "ok":
             facts[name], shards[name] = value
-            if key:
-                cache.put(key, *value)
+            if key:  # keep the shard on disk, not in memory
+                shards[name] = cache.put(key, *value)
             manifest.reports[name] = {"digest": digest, "key": key, "status": "ok"}
         else:
             skipped.append(value)

@@ -30,6 +30,10 @@ def _checksum(payload: bytes) -> str:
     return hashlib.sha256(payload).hexdigest()
 
 
+def _file_checksum(path: Path) -> str:
+    return _checksum(Path(path).read_bytes())
+
+
 class FactCache:
     def __init__(self, root: Path):
         self.root = Path(root)
@@ -39,24 +43,41 @@ class FactCache:
         return self.dir / key[:2] / f"{key}.json"
 
     def get(self, key: str) -> tuple[ReportFacts, Shard] | None:
+        """The facts and the shard files of a report; None (and the entry removed) if missing or corrupt."""
         path = self._path(key)
         try:
             doc = json.loads(path.read_bytes())
-            body = {k: doc[k] for k in ("payload", "nquads", "trig")}
-            if doc.get("checksum") != _checksum(json.dumps(body, ensure_ascii=False, sort_keys=True).encode()):
+            payload = json.dumps(doc["payload"], ensure_ascii=False, sort_keys=True).encode()
+            nq, trig = path.with_suffix(".nq"), path.with_suffix(".trig")
+            sums = [_checksum(payload), _file_checksum(nq), _file_checksum(trig)]
+            if doc.get("checksums") != sums:
                 raise ValueError("checksum mismatch")
-            facts = ReportFacts.from_json(body["payload"])
-            return facts, Shard(facts.report, body["nquads"].encode(), body["trig"].encode())
+            facts = ReportFacts.from_json(doc["payload"])
+            return facts, Shard(facts.report, nq, trig)
         except FileNotFoundError:
+            if path.exists():
+                self._drop(path)
             return None
         except (ValueError, KeyError, TypeError, AttributeError):  # corrupted: drop it, the report is re-read
-            path.unlink(missing_ok=True)
+            self._drop(path)
             return None
 
-    def put(self, key: str, facts: ReportFacts, shard: Shard) -> None:
-        body = {"payload": facts.to_json(), "nquads": shard.nquads.decode(), "trig": shard.trig.decode()}
-        doc = {"checksum": _checksum(json.dumps(body, ensure_ascii=False, sort_keys=True).encode()), **body}
-        write_bytes(self._path(key), json.dumps(doc, ensure_ascii=False, sort_keys=True).encode())
+    @staticmethod
+    def _drop(path: Path) -> None:
+        for p in (path, path.with_suffix(".nq"), path.with_suffix(".trig")):
+            p.unlink(missing_ok=True)
+
+    def put(self, key: str, facts: ReportFacts, shard: Shard) -> Shard:
+        """Store the facts and the shard; returns the shard pointing at its cached files."""
+        path = self._path(key)
+        nq, trig = path.with_suffix(".nq"), path.with_suffix(".trig")
+        write_bytes(nq, shard.read_nquads())
+        write_bytes(trig, shard.read_trig())
+        payload = facts.to_json()
+        raw = json.dumps(payload, ensure_ascii=False, sort_keys=True).encode()
+        doc = {"checksums": [_checksum(raw), _file_checksum(nq), _file_checksum(trig)], "payload": payload}
+        write_bytes(path, json.dumps(doc, ensure_ascii=False, sort_keys=True).encode())
+        return Shard(facts.report, nq, trig)
 
     def prune(self, keep: set[str]) -> int:
         """Delete entries no report uses any more."""
@@ -64,7 +85,7 @@ class FactCache:
         if self.dir.is_dir():
             for p in self.dir.glob("*/*.json"):
                 if p.stem not in keep:
-                    p.unlink(missing_ok=True)
+                    self._drop(p)
                     gone += 1
         return gone
 

@@ -9,6 +9,7 @@ changed. The shards also suit a bulk load into Oxigraph server or Jena TDB2.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from pyoxigraph import RdfFormat, serialize
 
@@ -18,9 +19,18 @@ from kg.graph import KnowledgeGraph, merge
 
 @dataclass(frozen=True)
 class Shard:
+    """A report's named graph as N-Quads and as TriG graph blocks (no @prefix header: the exporter
+    writes it once). Each is bytes in memory, or a Path to a cached file read when written out."""
+
     report: str
-    nquads: bytes
-    trig: bytes   # graph blocks only: the @prefix header is written once by the exporter
+    nquads: bytes | Path
+    trig: bytes | Path
+
+    def read_nquads(self) -> bytes:
+        return self.nquads if isinstance(self.nquads, bytes) else Path(self.nquads).read_bytes()
+
+    def read_trig(self) -> bytes:
+        return self.trig if isinstance(self.trig, bytes) else Path(self.trig).read_bytes()
 
 
 def _strip_prefixes(trig: bytes) -> bytes:

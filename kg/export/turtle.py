@@ -59,7 +59,7 @@ def write_trig_shards(default: list[Quad], shards: list, path: Path) -> Path:
     with atomic_path(path) as tmp, open(tmp, "wb") as fh:
         fh.write(serialize(default, format=RdfFormat.TRIG, prefixes=RDF_PREFIXES))
         for shard in shards:
-            fh.write(shard.trig)
+            fh.write(shard.read_trig())
     return path
 
 
@@ -69,5 +69,5 @@ def write_nquads_shards(default: list[Quad], shards: list, path: Path) -> Path:
     with atomic_path(path) as tmp, open(tmp, "wb") as fh:
         fh.write(serialize(default, format=RdfFormat.N_QUADS))
         for shard in shards:
-            fh.write(shard.nquads)
+            fh.write(shard.read_nquads())
     return path
