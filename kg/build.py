@@ -35,7 +35,7 @@ class BuildResult:
 
 def process_source(nlp, source: read.Source) -> ReportFacts:
     text = normalize(source.text)
-    doc = extract.run(nlp, text, source.name)
+    doc = extract.run(nlp, text, source.name, source.meta)
     return extract.to_facts(doc, text, source)
 
 
@@ -50,9 +50,13 @@ def export(graph: KnowledgeGraph, out: Path, shards: list | None = None) -> list
 
 
 def _config_digest(config_path: Path | None) -> str:
+    """Config text, lexicon bytes and rule code: what, besides a report's bytes, decides its facts."""
+    import hashlib
+
+    from kg.cache import code_digest
     from kg.nlp.pipeline import config_digest
 
-    return config_digest(config_path)
+    return hashlib.sha256(f"{config_digest(config_path)}\0{code_digest()}".encode()).hexdigest()
 
 
 def build(corpus: Path, out: Path, nlp=None, on_skip: Callable[[str], None] | None = None, *,

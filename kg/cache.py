@@ -22,6 +22,24 @@ from kg.shards import Shard
 PIPELINE_VERSION = f"{__version__}+rules.2"
 
 
+_CODE_DIGEST: str | None = None
+
+
+def code_digest() -> str:
+    """A hash of the code that decides the facts (reading, normalising, the NLP rules and mapping to
+    facts): a changed rule invalidates the cache as a changed lexicon does, even between releases."""
+    global _CODE_DIGEST
+    if _CODE_DIGEST is None:
+        root = Path(__file__).resolve().parent
+        files = [root / "read.py", root / "normalize.py", root / "facts.py", root / "divisions.py",
+                 root / "lexicons.py", *sorted((root / "nlp").glob("*.py"))]
+        h = hashlib.sha256()
+        for f in files:
+            h.update(f.name.encode() + b"\0" + f.read_bytes())
+        _CODE_DIGEST = h.hexdigest()
+    return _CODE_DIGEST
+
+
 def report_key(file_digest: str, config_digest: str) -> str:
     return hashlib.sha256(f"{file_digest}\0{PIPELINE_VERSION}\0{config_digest}".encode()).hexdigest()
 

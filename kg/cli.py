@@ -78,7 +78,7 @@ def status(corpus: Path, out: Path):
 
     st = run_status(corpus, out)
     if st.config_changed:
-        click.echo("config or lexicons changed: every report will be re-read")
+        click.echo("config, lexicons or rules changed: every report will be re-read")
     for label, names in (("new", st.new), ("changed", st.changed), ("deleted", st.deleted), ("failed", st.failed)):
         for n in names:
             click.echo(f"{label:<8} {n}")

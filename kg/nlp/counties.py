@@ -23,6 +23,7 @@ _SELF = re.compile(r"(我县|我旗|全县|全旗|本县)")
 # After a short form, these say it is the county (东源县委 is caught by the full name).
 _SHORT_FOLLOW = ("籍", "县委", "旗委", "党建", "人才", "英才", "组工", "干部", "黨")
 _HAN = re.compile(r"[\u4e00-\u9fff]")
+_COUNTY_END = ("旗", "县")
 
 
 def _scan(text: str, names: dict[str, list], max_len: int, lengths: dict[str, list[int]] | None = None) -> list[tuple[int, int, str]]:
@@ -76,11 +77,14 @@ class CountyTagger:
         for start, end, name in hits:
             if name in self.full:
                 cands, rule = self.full[name], "county.full_name"
+            elif name.endswith(_COUNTY_END):  # the list's own contraction: 察右中旗, 达茂旗
+                cands, rule = self.short[name], "county.contraction"
             else:
                 cands, rule = self.short[name], "county.short_form"
                 follow = text[end:end + 2]
                 confirmed = any(c.code in full_codes for c in cands)
-                if not (confirmed or follow.startswith(_SHORT_FOLLOW) or follow[:1] in "县旗"):
+                if not (confirmed or follow.startswith(_SHORT_FOLLOW) or follow[:1] in "县旗"
+                        or any(self._region_named(text, c) for c in cands)):
                     continue
             if len(cands) > 1:
                 cands = [c for c in cands if c.code in full_codes] or self._by_context(text, cands)
@@ -92,7 +96,8 @@ class CountyTagger:
                 continue
             add(doc, Mention("County", start, end, c.name, rule, {"code": c.code, "surface": name}))
         self._from_credits(doc)
-        doc._.kg_report_county = self._report_county(doc)
+        self._meta_county(doc)
+        doc._.kg_report_county = doc.user_data.get("kg_meta_county") or self._report_county(doc)
         return doc
 
     def _from_credits(self, doc: Doc) -> None:
@@ -106,6 +111,24 @@ class CountyTagger:
                     c = cands[0]
                     add(doc, Mention("County", 0, 0, c.name, "county.credit_office",
                                      {"code": c.code, "surface": name, "credit": credit}))
+
+    @staticmethod
+    def _region_named(text: str, c) -> bool:
+        """The county's prefecture or province is named too (浦江 with 金华 or 浙江): the short form is it."""
+        names = [c.prefecture, c.province]
+        cores = [re.sub(r"(市|地区|盟|自治州|省|自治区|壮族|回族|维吾尔)+$", "", n) for n in names if n]
+        return any(len(k) >= 2 and k in text for k in cores)
+
+    def _meta_county(self, doc: Doc) -> None:
+        """A sidecar's `county` names the report's county even where the text never does."""
+        meta = getattr(doc._.kg_text, "meta", None) or doc.user_data.get("kg_meta") or {}
+        name = str(meta.get("county") or "").strip()
+        cands = self.names.get(name, [])
+        if len(cands) == 1:
+            c = cands[0]
+            add(doc, Mention("County", 0, 0, c.name, "county.sidecar", {"code": c.code, "surface": name,
+                                                                       "sidecar": True}))
+            doc.user_data["kg_meta_county"] = c.name
 
     def _by_context(self, text: str, cands: list) -> list:
         """Several counties share a short form: keep those whose prefecture or province the text names."""

@@ -8,11 +8,12 @@ from kg.facts import Entity, Evidence, Relation, ReportFacts
 from kg.nlp.mentions import Mention, mentions, sentence_of
 
 
-def run(nlp: Language, text, report: str):
+def run(nlp: Language, text, report: str, meta: dict | None = None):
     """The annotated Doc for a normalised `Text` (kg.normalize.Text)."""
     doc = nlp.make_doc(text.text)
     doc._.kg_text = text
     doc._.kg_report_name = report
+    doc.user_data["kg_meta"] = dict(meta or {})
     doc._.kg_mentions = []
     doc._.kg_links = []
     for _, proc in nlp.pipeline:
@@ -21,6 +22,8 @@ def run(nlp: Language, text, report: str):
 
 
 def _evidence(doc, text, source, m: Mention) -> Evidence:
+    if m.attrs.get("sidecar"):
+        return Evidence(source.name, f"sidecar metadata: county={m.attrs.get('surface', '')}", 0, 0, m.rule)
     credit = m.attrs.get("credit")
     if credit is not None:
         return Evidence(source.name, source.text[credit.start:credit.end].strip(), credit.start, credit.end, m.rule)
@@ -36,7 +39,7 @@ def _surface(original: str, text, start: int, end: int) -> str:
 
 
 def _attrs(m: Mention) -> dict:
-    return {k: v for k, v in m.attrs.items() if k not in ("credit", "generic")}
+    return {k: v for k, v in m.attrs.items() if k not in ("credit", "generic", "sidecar")}
 
 
 def _key(m: Mention, report: str) -> str:

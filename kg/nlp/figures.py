@@ -46,6 +46,7 @@ _COMP_BEFORE = ("不少于", "不低于", "不超过", "超过", "达到", "提�
 _COMP_AFTER = ("以上", "以下", "以内", "余", "多", "左右")
 _DEADLINE = re.compile(r"(用\d+年(?:左右)?(?:时间)?|未来\d+年[—\-~至到]\d+年|\d+年内|全年|年内|年底前|到\d{4}年(?:底)?|\d{4}年底前|今年|三年内|两年内)")
 _NOT_AFTER = ("年", "月", "日", "周年", "岁", "号", "时", "点", "届", "季度", "世纪")
+_DURATION_AFTER_UNIT = ("月", "工作日", "星期", "小时", "季度", "年度", "周年")
 _STOP_WHAT = re.compile(r"(进行|参加|参与|开展|实现|达到|的村|，|。|；|：|、|\n)")
 
 
@@ -81,8 +82,8 @@ class FigureTagger:
             s, e = m.start(), m.end()
             if s > 0 and (text[s - 1] in "第.0123456789" or text[s - 1].isascii() and text[s - 1].isalpha()):
                 continue
-            if text.startswith(_NOT_AFTER, e) or text.startswith(_NOT_AFTER, m.end("v")):
-                continue
+            if text.startswith(_NOT_AFTER, m.end("v")) or text.startswith(_DURATION_AFTER_UNIT, e):
+                continue  # 2021年, 35岁; 3个月, 9个工作日
             if any(a <= s < b for a, b in quotes):
                 continue
             unit = m.group("unit")
@@ -121,7 +122,7 @@ class FigureTagger:
         stop = _STOP_WHAT.search(after)
         after = after[: stop.start()] if stop else after
         after = re.sub(r"^(的|左右|以上|和)", "", after)
-        if len(after) >= 2 and re.match(r"[\u4e00-\u9fff]", after):
+        if len(after) >= 2 and re.match(r"[\u4e00-\u9fff“‘《]", after):
             return after[:20]
         clause_start = max(sent[0], max((text.rfind(p, 0, s) + 1 for p in "，；：、"), default=sent[0]))
         before = text[clause_start:s]
@@ -129,9 +130,11 @@ class FigureTagger:
         return before[-20:] if len(before) >= 2 else ""
 
     def _prior(self, words: list[str]) -> str:
-        """Is the report a plan or a record? Cue words (as whole tokens: 要 not 重要) decide the default."""
-        score = sum((1 if self.cues[w] == "goal" else -1) for w in words if w in self.cues)
-        return "goal" if score > 0 else "achieved"
+        """Is the report a plan or a record? Cue words (as whole tokens: 要 not 重要) decide the default;
+        a plan must outweigh the record clearly, so one stray 计划 does not turn a review into a plan."""
+        goal = sum(1 for w in words if self.cues.get(w) == "goal")
+        done = sum(1 for w in words if self.cues.get(w) == "achieved")
+        return "goal" if goal > 1.5 * done + 2 else "achieved"
 
     def _kind(self, text: str, sent: tuple[int, int], s: int) -> str | None:
         """A strong cue in the figure's clause (力争, 累计, 已) overrides the report's default."""

@@ -20,6 +20,7 @@ from kg.nlp.mentions import Mention, add, doc_text, mentions
 _ORIGIN = re.compile(r"[\u4e00-\u9fff]{2}籍$")
 _AGE = re.compile(r"(\d{2}后|(?:副|正)?(?:科|处|厅|局|县处|乡科|股)级(?:以上|以下)?)$")
 _HAN = re.compile(r"[\u4e00-\u9fff]")
+_BOOK = re.compile(r"《[^《》\n]{1,60}》")
 
 
 class GroupTagger:
@@ -47,6 +48,7 @@ class GroupTagger:
     def __call__(self, doc: Doc) -> Doc:
         text = doc_text(doc)
         blocked = [(m.start, m.end) for m in mentions(doc, "Official", "Person")]
+        blocked += [(b.start(), b.end()) for b in _BOOK.finditer(text)]  # 《中国村干部》 is a title, not a group
         found: list[Mention] = []
         pos = 0
         while True:

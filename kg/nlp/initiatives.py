@@ -20,9 +20,9 @@ from spacy.tokens import Doc
 from kg import lexicons
 from kg.nlp.mentions import token_starts, Mention, add, doc_text, mentions
 
-_QUOTE = re.compile(r"“([^“”\n]{1,40})”")
+_QUOTE = re.compile(r"[“‘]([^“”‘’\n]{1,40})[”’]")
 _BOOK = re.compile(r"《([^《》\n]{2,60})》")
-_DOC_END = re.compile(r"(意见|办法|方案|措施|规定|细则|制度|通知|计划|条例|政策|决定|纲要|规划|机制|实施方案|工作方案)(\([^)]{1,10}\))?$")
+_DOC_END = re.compile(r"(意见|办法|方案|措施|规定|细则|制度|通知|计划|条例|政策|决定|纲要|规划|机制|实施方案|工作方案|清单|标准|规范|指引|守则)(\([^)]{1,10}\))?$")
 _QUOTE_RUN = re.compile(r"“[^“”\n]{1,40}”(?:(?:[、和及]|以及)?“[^“”\n]{1,40}”)+")
 _COUNT_PARTS = re.compile(r"“?([一二两三四五六七八九十\d]+(?:大|个|项))([\u4e00-\u9fff]{0,4}?(?:工程|行动|活动|机制|制度|计划))”?\(([^()\n]{4,80})\)")
 _NAME_CHAR = re.compile(r"[\u4e00-\u9fff0-9A-Za-z+＋()“”]")
@@ -171,7 +171,7 @@ class InitiativeTagger:
         self._quote_runs(doc, text, taken)
         for m in _QUOTE.finditer(text):
             inner = m.group(1).strip()
-            head = self._head_after(text, m.end()) or self._head_within(text, m.end(), 4)
+            head = self._head_after(text, m.end()) or self._head_within(text, m.end(), 6)
             if head:
                 self._add(doc, m.start(), m.end() + len(head), inner + head, "initiative.quoted", taken=taken)
                 continue

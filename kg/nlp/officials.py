@@ -20,6 +20,8 @@ from kg.nlp.mentions import Mention, add, doc_text, mentions
 _HAN = "[\u4e00-\u9fff]"
 # An organ prefix before a title: 中共盐亭县委, 县委, 旗委组织部, 县政府.
 _ORG = r"(?:中共)?(?:[\u4e00-\u9fff]{1,8}?(?:县|旗|区|市))?"
+# an organ name ending right where a title starts, after punctuation or a function word
+_ORGAN_TAIL = re.compile(r"(?:^|[，。、；：“”\s的是任由从在])([\u4e00-\u9fff]{2,14}?(?:局|部|委|办|科|所|站|中心|办公室|院|校|馆|队|处|街道|镇|乡|村|社区|党委|党总支|党支部))$")
 
 
 @lru_cache(maxsize=1)
@@ -55,7 +57,8 @@ def split_titles(office: str, titles: list[str]) -> tuple[list[str], str]:
             part = (m.group(1)[-1] + rest) if rest else part
         for t in titles:
             if part.endswith(t) or part == t:
-                found.append(part if part in titles else t)
+                # the whole office as stated (县委组织部干部教育科科长), not just its last word
+                found.append(part if len(part) <= 16 else t)
                 break
         else:
             if part.endswith(("长", "书记", "常委", "主任", "委员")) and len(part) <= 10:
@@ -80,7 +83,8 @@ class OfficialTagger:
                 if name in seen:
                     self._merge_titles(seen[name], m.group(0))
                 continue
-            titles, place = split_titles(m.group(0), self.titles)
+            office = self._organ_before(text, m.start()) + m.group(0)
+            titles, place = split_titles(office, self.titles)
             if not titles:
                 continue
             men = add(doc, Mention("Official", m.start(), m.end() + len(name), name, "official.title_name",
@@ -88,6 +92,13 @@ class OfficialTagger:
             seen[name] = men
         self._credits(doc, seen)
         return doc
+
+    @staticmethod
+    def _organ_before(text: str, start: int) -> str:
+        """The organ a title belongs to, written just before it: 园区企业服务局|副局长王鑫."""
+        window = text[max(0, start - 16):start]
+        m = _ORGAN_TAIL.search(window)
+        return m.group(1) if m else ""
 
     def _merge_titles(self, men: Mention, office: str):
         titles, _ = split_titles(office, self.titles)

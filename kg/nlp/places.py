@@ -16,6 +16,7 @@ from spacy.tokens import Doc
 from kg import divisions
 from kg.nlp.mentions import Mention, add, doc_text
 
+_NOT_NAME_END = ("乡村", "农村", "城村", "全村", "各村", "该村", "本村", "进村", "驻村", "到村", "在村", "村村")
 _NOT_NAME = ("行政", "贫困", "后进", "软弱", "示范", "各", "全", "每", "该", "本", "在", "对", "从")
 _VILLAGE = re.compile(r"[\u4e00-\u9fff]{1,5}?(?:村|嘎查|社区)")
 
@@ -48,6 +49,8 @@ class PlaceTagger:
         town_spans = [(st, st + len(t)) for st, t in seen_town_at.items()]
         for m in _VILLAGE.finditer(text):
             s, e = m.start(), m.end()
+            if text[max(s, e - 3):e].endswith(_NOT_NAME_END):  # 乡村振兴, 驻村: words, not villages
+                continue
             inside = [b for a, b in town_spans if a < e and s < b]
             if inside:  # a town in the match: the village starts after it; 黄村 inside 黄村镇 is none
                 if max(inside) >= e - 1:
