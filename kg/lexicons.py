@@ -71,7 +71,7 @@ def load(extra_dirs: list[Path] | None = None) -> Lexicons:
 
 
 _active: tuple[Path, ...] = ()
-_cache: dict[tuple[Path, ...], Lexicons] = {}
+_cache: dict[tuple, Lexicons] = {}
 
 
 def configure(extra_dirs: list[Path] | tuple[Path, ...] = ()) -> Lexicons:
@@ -82,7 +82,8 @@ def configure(extra_dirs: list[Path] | tuple[Path, ...] = ()) -> Lexicons:
 
 
 def load_default() -> Lexicons:
-    """The lexicons of the configured folders, read once per process."""
-    if _active not in _cache:
-        _cache[_active] = load(list(_active))
-    return _cache[_active]
+    """The lexicons of the configured folders, read again only when a file there changes."""
+    stamp = (_active, tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in _files(list(_active))))
+    if stamp not in _cache:
+        _cache[stamp] = load(list(_active))
+    return _cache[stamp]

@@ -56,6 +56,7 @@ class FigureTagger:
         units = sorted(set(lex.terms("unit")), key=len, reverse=True)
         cues = lex.records.get("figure_kind_cue", [])
         self.cues = {r["term"]: r.get("kind", "goal") for r in cues}
+        self.ignore = sorted(lex.terms("figure_kind_ignore"), key=len, reverse=True)
         self.strong = {r["term"]: r.get("kind", "goal") for r in cues if r.get("strength") == "strong"}
         u = "|".join(map(re.escape, units))
         num = r"\d+(?:\.\d+)?"
@@ -140,6 +141,8 @@ class FigureTagger:
         """A strong cue in the figure's clause (力争, 累计, 已) overrides the report's default."""
         left = max([sent[0]] + [text.rfind(p, sent[0], s) + 1 for p in "，；"])
         window = text[left: s + 12]
+        for idiom in self.ignore:  # 有计划有针对性地选派: manner, not a plan
+            window = window.replace(idiom, "")
         kinds = {kind for term, kind in self.strong.items() if term in window}
         return kinds.pop() if len(kinds) == 1 else None
 

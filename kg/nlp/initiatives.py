@@ -34,7 +34,7 @@ _HARD_STOPS = set("的了着把被")
 # count labels whose content the text never names: 三个行动, 一项活动, 六大工程
 _COUNT_LABEL = re.compile(r"^[一二两三四五六七八九十百\d]+(个|项|大|条|种|类|件|年)?")
 # an unquoted name cannot start with a count (15项内部管理制度, 一次疗养活动) or a quantifier (各类人才平台)
-_COUNT_START = re.compile(r"^([一二两三四五六七八九十百\d]+(次|项|个|条|名|批|类|种|期)|每[年月周名个]|各类|各项|各级|各种|相关|有关|系列|这些|一些|基本)")
+_COUNT_START = re.compile(r"^([一二两三四五六七八九十百\d]+(次|项|个|条|名|批|类|种|期|轮|场)|每[年月周名个]|各类|各项|各级|各种|相关|有关|系列|这些|一些|基本)")
 
 
 class InitiativeTagger:
@@ -78,7 +78,8 @@ class InitiativeTagger:
         if not m or m.start() - pos > span or m.end() not in self._starts:
             return ""
         between = text[pos:m.start()]
-        if not re.fullmatch(r"[\u4e00-\u9fff]*", between) or any(w in between for w in self.stops if len(w) >= 2):
+        if not re.fullmatch(r"[\u4e00-\u9fff]*", between) or any(w in between for w in self.stops if len(w) >= 2) \
+                or re.search(r"[和及与等的]|[一二两三四五六七八九十\d][个项大条]", between):
             return ""
         return text[pos:m.end()]
 
