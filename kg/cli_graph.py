@@ -123,13 +123,21 @@ def query_cmd(sparql, qfile, fmt, out, timeout, allow_update):
               help="The folder `kg build` wrote (its graph.ttl is checked).")
 def validate_cmd(out):
     """Check OUT/graph.ttl against ontology/shapes.ttl (SHACL); exit 1 naming node and shape of each violation."""
+    from rdflib import Graph
+
     from kg.validate import validate
 
     path = out / "graph.ttl"
     if not path.is_file():
         click.echo(f"kg validate: {path} not found: run `kg build` first", err=True)
         sys.exit(2)
-    conforms, lines = validate(path)
+    try:  # always as Turtle: never guessed, so never JSON-LD (whose remote @context rdflib would fetch)
+        graph = Graph().parse(path, format="turtle")
+    except Exception as exc:  # rdflib's BadSyntax and friends: one line, not a traceback
+        msg = " ".join(str(exc).split())
+        click.echo(f"kg validate: {path} is not valid Turtle: {msg[:300]}", err=True)
+        sys.exit(2)
+    conforms, lines = validate(graph)
     for line in lines:
         click.echo(line)
     if not conforms:

@@ -58,13 +58,21 @@ class Source:
     digest: str = ""
 
 
+_NAME_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def _printable(name: str) -> str:
+    """A file name for a one-line message: controls, newlines and undecodable bytes escaped (\\n, \\udcb1)."""
+    return _NAME_CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), name)
+
+
 class ReportError(Exception):
     """A report that cannot be read; str() is one line 'corpus/x.txt: skipped: binary data'."""
 
     def __init__(self, name: str, reason: str, where: str | None = None):
         self.name = name
         self.reason = " ".join(str(reason).split())  # always one line
-        self.where = where or name
+        self.where = _printable(where or name)  # a file name may hold a newline
         super().__init__(f"{self.where}: skipped: {self.reason}")
 
     def __str__(self) -> str:
@@ -87,9 +95,24 @@ def _rel(path: Path, corpus: Path) -> str:
     """The report's name: its path under the corpus, '/'-separated (the file name if outside)."""
     base = corpus if corpus.is_dir() else corpus.parent
     try:
-        return Path(os.path.relpath(path, base)).as_posix() if _inside(path, base) else path.name
+        return _text_name(Path(os.path.relpath(path, base)).as_posix() if _inside(path, base) else path.name)
     except ValueError:  # other drive on Windows
-        return path.name
+        return _text_name(path.name)
+
+
+def _text_name(name: str) -> str:
+    """A name every UTF-8 output can hold. POSIX names are bytes, and Python keeps bytes that are not
+    UTF-8 as lone surrogates (which the cache, manifest and graph cannot write); such a name, typically
+    GBK from a Windows zip, is read as GB18030, else its bad bytes are written as \\xNN."""
+    try:
+        name.encode("utf-8")
+        return name
+    except UnicodeEncodeError:
+        raw = os.fsencode(name)
+    try:
+        return raw.decode("gb18030")
+    except UnicodeDecodeError:
+        return raw.decode("utf-8", "backslashreplace")
 
 
 def _inside(path: Path, base: Path) -> bool:
@@ -258,6 +281,9 @@ def decode(raw: bytes) -> tuple[str, str]:
         return raw.decode("utf-8"), "utf_8"
     except UnicodeDecodeError as e:
         utf8_error = e
+    text = _utf8_lenient(raw)
+    if text is not None:
+        return text, "utf_8"
     best = None
     for group in (("gb18030",), ("big5", "cp950", "big5hkscs")):
         for name in group:  # the first of a family that decodes
@@ -288,6 +314,25 @@ def decode(raw: bytes) -> tuple[str, str]:
     raise ValueError(
         f"cannot decode: not UTF-8 (invalid byte at {utf8_error.start}), UTF-16, GB18030 or Big5 text"
     )
+
+
+_SURROGATE_PAIR = re.compile("[\ud800-\udbff][\udc00-\udfff]")
+
+
+def _utf8_lenient(raw: bytes) -> str | None:
+    """UTF-8 with the two faults real files have: the last character cut off by truncation (dropped),
+    and surrogates encoded one by one (CESU-8 pairs are joined; a lone one is left for `_clean` to drop).
+    None when the bytes are not UTF-8 otherwise."""
+    try:
+        text = raw.decode("utf-8", "surrogatepass")
+    except UnicodeDecodeError as e:
+        if e.reason != "unexpected end of data" or e.end != len(raw) or len(raw) - e.start > 3:
+            return None
+        try:
+            text = raw[: e.start].decode("utf-8", "surrogatepass")
+        except UnicodeDecodeError:
+            return None
+    return _SURROGATE_PAIR.sub(lambda m: m.group().encode("utf-16-le", "surrogatepass").decode("utf-16-le"), text)
 
 
 def _clean(text: str) -> tuple[str, int]:
@@ -349,7 +394,8 @@ def _body_text(html: str) -> str:
     try:
         import lxml.html
 
-        root = lxml.html.document_fromstring(html)
+        # huge_tree: libxml2 otherwise drops everything nested deeper than 256 elements
+        root = lxml.html.document_fromstring(html, parser=lxml.html.HTMLParser(huge_tree=True))
     except Exception:
         return ""
     bodies = root.xpath("//body")
@@ -461,6 +507,8 @@ def _digest(raw: bytes, side_bytes: bytes) -> str:
 def file_digest(path: Path) -> str | None:
     """The report's cache key part (bytes plus sidecar bytes) without decoding it; None if unreadable."""
     try:
+        if not stat.S_ISREG(os.stat(path).st_mode):  # a FIFO would block, /dev/zero never end
+            return None
         raw = Path(path).read_bytes()
         side = b""
         for p in _sidecar_paths(Path(path)):

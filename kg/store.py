@@ -69,7 +69,8 @@ def _swap_in(out_dir: Path, fill) -> Path:
 
 
 _STRIP = re.compile(
-    r"""\#[^\n]*                      # comment
+    r"""\\[_~.\-!$&'()*+,;=/?\#@%]   # an escape in a prefixed name (ex:a\#b, ex:a\'b): no comment, no string
+      | \#[^\n]*                    # comment
       | "{3}(?:[^"\\]|\\.|"(?!""))*"{3} | '{3}(?:[^'\\]|\\.|'(?!''))*'{3}  # long strings
       | "(?:[^"\\\n]|\\.)*" | '(?:[^'\\\n]|\\.)*'                         # strings
       | <[^<>"{}|^`\\\s]*>           # IRIs

@@ -20,6 +20,8 @@ from kg.nlp.mentions import Mention, add, doc_text, mentions
 _HAN = "[\u4e00-\u9fff]"
 # An organ prefix before a title: 中共盐亭县委, 县委, 旗委组织部, 县政府.
 _ORG = r"(?:中共)?(?:[\u4e00-\u9fff]{1,8}?(?:县|旗|区|市))?"
+_AGE_NAME = re.compile(r"\d{2}岁的|我叫")
+_DATELINE = re.compile(r"电\s*[(（]((?:[\u4e00-\u9fff]{2,3}[，,\s]*){1,6})[)）]")
 # an organ name ending right where a title starts, after punctuation or a function word
 _ORGAN_TAIL = re.compile(r"(?:^|[，。、；：“”\s的是任由从在])([\u4e00-\u9fff]{2,14}?(?:局|部|委|办|科|所|站|中心|办公室|院|校|馆|队|处|街道|镇|乡|村|社区|党委|党总支|党支部))$")
 
@@ -33,12 +35,25 @@ def _lac():
 
 def person_name(window: str) -> str | None:
     """The person name at the start of `window`, if LAC reads one there."""
-    window = window[:8]
+    run = re.match(f"{_HAN}+", window[:8])  # LAC keeps a newline inside a name token: cut at non-Han
+    window = run.group(0) if run else ""
     if not window:
         return None
     words = _lac().run(window)
     if words and words[0][1] == "PER" and 2 <= len(words[0][0]) <= 4 and re.fullmatch(f"{_HAN}+", words[0][0]):
         return words[0][0]
+    return None
+
+
+def person_name_before(window: str) -> str | None:
+    """The person name that ends `window`, if LAC reads one there."""
+    run = re.search(f"{_HAN}+$", window)
+    window = run.group(0) if run else ""
+    if not window:
+        return None
+    words = _lac().run(window)
+    if words and words[-1][1] == "PER" and 2 <= len(words[-1][0]) <= 4 and re.fullmatch(f"{_HAN}+", words[-1][0]):
+        return words[-1][0]
     return None
 
 
@@ -73,6 +88,13 @@ class OfficialTagger:
         alt = "|".join(map(re.escape, self.titles))
         # one or more titles joined by 、 then the name
         self.pattern = re.compile(f"{_ORG}((?:(?:{alt})、?)+)(?={_HAN})")
+        self.roles = lex.by("person_role", "role")
+        role_alt = "|".join(map(re.escape, sorted(self.roles, key=len, reverse=True)))
+        # a role word, then (after a space, or the comma the normaliser made of it, or a colon) a name
+        self.role_before = re.compile(f"({role_alt})[ 　，：:]?(?={_HAN})")
+        # a name, then an honorific role closing the phrase (祝灵君教授、)
+        after = [r for r in self.roles if self.roles[r] in ("professor", "doctor", "teacher", "expert")]
+        self.role_after = re.compile(f"(?<=[\u4e00-\u9fff])({'|'.join(map(re.escape, after))})(?![\u4e00-\u9fff])")
 
     def __call__(self, doc: Doc) -> Doc:
         text = doc_text(doc)
@@ -91,7 +113,39 @@ class OfficialTagger:
                                    {"titles": titles, "place": place}))
             seen[name] = men
         self._credits(doc, seen)
+        self._role_persons(doc, text, seen)
         return doc
+
+    def _role_persons(self, doc: Doc, text: str, seen: dict[str, Mention]) -> None:
+        """Named people with no office: `企业家谢延令`, `记者 姜明助`, `祝灵君教授`, `32岁的李钦`,
+        `电 (刘刚 康翔志)` (a dateline's reporters). LAC confirms each name."""
+        known = set(seen) | {m.label for m in mentions(doc, "Person")}
+        found: list[tuple[int, int, str, str, str]] = []
+        for m in self.role_before.finditer(text):
+            name = person_name(text[m.end():])
+            if name:
+                found.append((m.start(), m.end() + len(name), name, self.roles[m.group(1)], "person.role_name"))
+        for m in self.role_after.finditer(text):
+            name = person_name_before(text[max(0, m.start() - 6):m.start()])
+            if name:
+                found.append((m.start() - len(name), m.end(), name, self.roles[m.group(1)], "person.name_role"))
+        for m in _AGE_NAME.finditer(text):
+            name = person_name(text[m.end():])
+            if name:
+                found.append((m.start(), m.end() + len(name), name, "person", "person.age_name"))
+        for m in _DATELINE.finditer(text):
+            for part in re.split(r"[，,\s]+", m.group(1).strip()):
+                if person_name(part) == part:
+                    found.append((m.start(), m.end(), part, "reporter", "person.dateline"))
+        for start, end, name, role, rule in found:
+            if name in known and name not in {p.label for p in mentions(doc, "Person")}:
+                continue  # an official already
+            existing = [p for p in mentions(doc, "Person") if p.label == name]
+            if existing:
+                if role not in existing[0].attrs["roles"]:
+                    existing[0].attrs["roles"].append(role)
+                continue
+            add(doc, Mention("Person", start, end, name, rule, {"roles": [role]}))
 
     @staticmethod
     def _organ_before(text: str, start: int) -> str:
