@@ -46,13 +46,25 @@ def load(quads: Iterable[Quad], out_dir: Path) -> Path:
     return _swap_in(out_dir, lambda store: store.bulk_extend(quads))
 
 
+def _stale_stores(folder: Path) -> list[Path]:
+    """Half-filled or half-swapped stores that killed builds left (".store.new-PID" whose PID is gone)."""
+    from kg.export.atomic import pid_alive
+
+    out = []
+    for p in Path(folder).glob(f".{STORE_DIR}.*-*"):
+        kind, _, pid = p.name[len(STORE_DIR) + 2:].partition("-")
+        if kind in ("new", "old") and pid.isdigit() and not pid_alive(int(pid)):
+            out.append(p)
+    return out
+
+
 def _swap_in(out_dir: Path, fill) -> Path:
     """Fill a new store beside OUT/store and swap it in atomically (rename, rename, delete)."""
     target = store_path(out_dir)
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(f".{STORE_DIR}.new-{os.getpid()}")
     old = target.with_name(f".{STORE_DIR}.old-{os.getpid()}")
-    for p in (tmp, old):
+    for p in (tmp, old, *_stale_stores(target.parent)):
         shutil.rmtree(p, ignore_errors=True)
     store = Store(str(tmp))
     try:

@@ -20,12 +20,16 @@ SCORER = ROOT.parent / "shared" / "eval" / "score.py"
 
 # F1 measured on 6 held-out reports when the gold was written:
 # County 0.80, Official 0.571, Initiative 0.545, Group 0.607, Target 0.892.
+# After the general fixes they prompted (contractions and region-confirmed short
+# forms, organ-qualified titles, persons with no office, figure filters):
+# County 1.00, Official 0.75, Person 0.75, Initiative 0.606, Group 0.607, Target 0.974.
 FLOORS = {
-    "County": 0.70,
-    "Official": 0.50,
-    "Initiative": 0.45,
-    "Group": 0.50,
-    "Target": 0.80,
+    "County": 0.90,
+    "Official": 0.65,
+    "Person": 0.65,
+    "Initiative": 0.55,
+    "Group": 0.55,
+    "Target": 0.90,
 }
 
 
