@@ -124,19 +124,20 @@ class OfficialTagger:
         for m in self.role_before.finditer(text):
             name = person_name(text[m.end():])
             if name:
-                found.append((m.start(), m.end() + len(name), name, self.roles[m.group(1)], "person.role_name"))
+                found.append((m.end(), m.end() + len(name), name, self.roles[m.group(1)], "person.role_name"))
         for m in self.role_after.finditer(text):
             name = person_name_before(text[max(0, m.start() - 6):m.start()])
             if name:
-                found.append((m.start() - len(name), m.end(), name, self.roles[m.group(1)], "person.name_role"))
+                found.append((m.start() - len(name), m.start(), name, self.roles[m.group(1)], "person.name_role"))
         for m in _AGE_NAME.finditer(text):
             name = person_name(text[m.end():])
             if name:
-                found.append((m.start(), m.end() + len(name), name, "person", "person.age_name"))
+                found.append((m.end(), m.end() + len(name), name, "person", "person.age_name"))
         for m in _DATELINE.finditer(text):
             for part in re.split(r"[，,\s]+", m.group(1).strip()):
                 if person_name(part) == part:
                     found.append((m.start(), m.end(), part, "reporter", "person.dateline"))
+        # spans cover the name only, so the role word stays free for the group tagger (优秀大学生)
         for start, end, name, role, rule in found:
             if name in known and name not in {p.label for p in mentions(doc, "Person")}:
                 continue  # an official already
