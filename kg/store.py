@@ -70,9 +70,12 @@ def _swap_in(out_dir: Path, fill) -> Path:
     try:
         fill(store)
         store.flush()  # no optimize(): it rewrites the whole RocksDB for little gain on a fresh bulk load
-    finally:
-        del store  # the last reference: RocksDB's handle and lock go with it (no gc.collect: it costs
-        # seconds on a heap of millions of quads)
+    except BaseException:
+        del store
+        shutil.rmtree(tmp, ignore_errors=True)  # a failed load leaves the old store and nothing else
+        raise
+    del store  # the last reference: RocksDB's handle and lock go with it (no gc.collect: it costs
+    # seconds on a heap of millions of quads)
     if target.exists():
         os.replace(target, old)
     os.replace(tmp, target)

@@ -78,8 +78,8 @@ class InitiativeTagger:
         if not m or m.start() - pos > span or m.end() not in self._starts:
             return ""
         between = text[pos:m.start()]
-        if not re.fullmatch(r"[\u4e00-\u9fff]*", between) or any(w in between for w in self.stops if len(w) >= 2) \
-                or re.search(r"[和及与等的]|[一二两三四五六七八九十\d][个项大条]", between):
+        if not re.fullmatch(r"[\u4e00-\u9fff]*", between) \
+                or re.search(r"[和及与等的了]|[一二两三四五六七八九十\d][个项大条]", between):
             return ""
         return text[pos:m.end()]
 
@@ -182,6 +182,8 @@ class InitiativeTagger:
             before = text[max(0, m.start() - 8): m.start()]
             after = text[m.end(): m.end() + 1]
             modifier = bool(re.match(r"[\u4e00-\u9fff]", after)) and not after.startswith(("的", "等"))
+            if after == "的" and not re.match(r"的(办法|机制|模式|制度|做法)", text[m.end(): m.end() + 4]):
+                modifier = True  # “白天上班、晚上上课”的强化训练模式: the quote describes what follows
             if any(before.endswith(v) for v in self.bare_verbs) and len(inner) >= 2 and not modifier \
                     and not inner.endswith(self.facility):
                 typ = "Mechanism" if re.match(r"的?(办法|机制|模式|制度|做法)", text[m.end(): m.end() + 4]) else "Programme"
