@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
@@ -26,21 +27,31 @@ def pid_alive(pid: int) -> bool:
     return True
 
 
-def _remove_stale(target: Path) -> None:
-    """Delete the temp files a killed writer of `target` left (".NAME.PID.xxxx.tmp" whose PID is gone)."""
-    head = f".{target.name}."
+# ".NAME.PID.xxxxxxxx.tmp": what atomic_path makes (mkstemp's random part is 8 characters)
+_TEMP = re.compile(r"\..+\.(\d+)\.[A-Za-z0-9_]{8}\.tmp")
+_swept: set[str] = set()
+
+
+def _remove_stale(folder: Path) -> None:
+    """Delete the temp files that killed writers left in `folder` (their PID no longer runs).
+
+    Once per folder and process: a build writes thousands of cache files into a few hundred folders.
+    """
+    key = os.path.abspath(folder)
+    if key in _swept:
+        return
+    _swept.add(key)
     try:
-        names = os.listdir(target.parent)
+        names = os.listdir(folder)
     except OSError:
         return
     for name in names:
-        if name.startswith(head) and name.endswith(".tmp"):
-            pid = name[len(head):].split(".", 1)[0]
-            if pid.isdigit() and not pid_alive(int(pid)):
-                try:
-                    os.unlink(target.parent / name)
-                except OSError:
-                    pass
+        m = _TEMP.fullmatch(name)
+        if m and not pid_alive(int(m.group(1))):
+            try:
+                os.unlink(os.path.join(folder, name))
+            except OSError:
+                pass
 
 
 @contextmanager
@@ -52,7 +63,7 @@ def atomic_path(target: Path):
     """
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
-    _remove_stale(target)
+    _remove_stale(target.parent)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.{os.getpid()}.", suffix=".tmp", dir=target.parent)
     os.close(fd)
     try:

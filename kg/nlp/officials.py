@@ -8,7 +8,9 @@ Whether the characters after a title are a name is asked of Baidu's LAC model
 """
 from __future__ import annotations
 
+import json
 import re
+from importlib.resources import files
 from functools import lru_cache
 
 from spacy.language import Language
@@ -89,6 +91,9 @@ class OfficialTagger:
         # one or more titles joined by 、 then the name
         self.pattern = re.compile(f"{_ORG}((?:(?:{alt})、?)+)(?={_HAN})")
         self.roles = lex.by("person_role", "role")
+        credits = json.loads((files("kg") / "data" / "lexicons" / "credits.json").read_text(encoding="utf-8"))
+        self.surnames = set(credits.get("surnames", ""))
+        self.compound_surnames = set(credits.get("compound_surnames", []))
         role_alt = "|".join(map(re.escape, sorted(self.roles, key=len, reverse=True)))
         # a role word, then (after a space, or the comma the normaliser made of it, or a colon) a name
         self.role_before = re.compile(f"({role_alt})[ 　，：:]?(?={_HAN})")
@@ -122,14 +127,20 @@ class OfficialTagger:
         known = set(seen) | {m.label for m in mentions(doc, "Person")}
         found: list[tuple[int, int, str, str, str]] = []
         for m in self.role_before.finditer(text):
+            if not self._surname_at(text, m.end()):  # most role words (党员, 群众) name nobody: skip LAC
+                continue
             name = person_name(text[m.end():])
             if name:
                 found.append((m.end(), m.end() + len(name), name, self.roles[m.group(1)], "person.role_name"))
         for m in self.role_after.finditer(text):
+            if not any(self._surname_at(text, k) for k in range(max(0, m.start() - 4), m.start() - 1)):
+                continue
             name = person_name_before(text[max(0, m.start() - 6):m.start()])
             if name:
                 found.append((m.start() - len(name), m.start(), name, self.roles[m.group(1)], "person.name_role"))
         for m in _AGE_NAME.finditer(text):
+            if not self._surname_at(text, m.end()):
+                continue
             name = person_name(text[m.end():])
             if name:
                 found.append((m.end(), m.end() + len(name), name, "person", "person.age_name"))
@@ -147,6 +158,9 @@ class OfficialTagger:
                     existing[0].attrs["roles"].append(role)
                 continue
             add(doc, Mention("Person", start, end, name, rule, {"roles": [role]}))
+
+    def _surname_at(self, text: str, i: int) -> bool:
+        return text[i:i + 1] in self.surnames or text[i:i + 2] in self.compound_surnames
 
     @staticmethod
     def _organ_before(text: str, start: int) -> str:
