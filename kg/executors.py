@@ -38,9 +38,13 @@ def extract_one(job: Job, config_path: str | None = None, nlp=None) -> Result:
     path, corpus = job
     try:
         facts = process_report(nlp or _pipeline(config_path), Path(path), Path(corpus))
+        return ("ok", (facts, shard_of(facts)))
     except read.ReportError as exc:
         return ("skip", str(exc))
-    return ("ok", (facts, shard_of(facts)))
+    except Exception as exc:  # a bug on one report must not end the build: name it and go on
+        first = str(exc).splitlines()[0][:200] if str(exc) else ""
+        return ("skip", f"{read.display_name(Path(path), Path(corpus))}: skipped: extraction failed: "
+                        f"{type(exc).__name__}: {first}")
 
 
 def _extract_batch(jobs: list[Job], config_path: str | None) -> list[Result]:

@@ -52,8 +52,10 @@ def ordered(quads) -> list:
 
 
 def slug(text: str) -> str:
-    """A percent-encoded path segment: a valid IRI whatever the text holds."""
-    return quote(_safe(text), safe="")
+    """A percent-encoded path segment: a valid IRI whatever the text holds. A final '.' is encoded
+    too: Turtle writes it as an escaped prefixed name (`x\\.`) that not every parser reads."""
+    out = quote(_safe(text), safe="")
+    return out[:-1] + "%2E" if out.endswith(".") else out
 
 
 def node_iri(ref: tuple[str, str], node: Node | None = None) -> NamedNode:

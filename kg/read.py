@@ -450,12 +450,19 @@ def _read_sidecar(path: Path, name: str, where: str) -> tuple[dict, bytes]:
 
 # ---------------------------------------------------------------------------
 
+def display_name(path: Path, corpus: Path) -> str:
+    """How messages name a report: the corpus folder's name and the path inside it (corpus/x.txt)."""
+    path, corpus = Path(path), Path(corpus)
+    base = corpus if corpus.is_dir() else corpus.parent
+    name = _rel(path, corpus)
+    return _printable(f"{base.resolve().name or base}/{name}" if _inside(path, base) else str(path))
+
+
 def read_report(path: Path, corpus: Path) -> Source:
     """Read one report; raises ReportError with a one-line reason when it cannot."""
     path, corpus = Path(path), Path(corpus)
     name = _rel(path, corpus)
-    base = corpus if corpus.is_dir() else corpus.parent
-    where = f"{base.resolve().name or base}/{name}" if _inside(path, base) else str(path)
+    where = display_name(path, corpus)
     try:
         st = os.stat(path)
     except OSError as e:

@@ -20,11 +20,16 @@ SH = Namespace("http://www.w3.org/ns/shacl#")
 PREFIXES = {**RDF_PREFIXES, "ckgsh": "https://w3id.org/county-kg/shapes#"}
 
 
+_FORMATS = ("turtle", "nt", "ntriples", "trig", "nquads")
+
+
 def _load(data) -> Graph:
     if isinstance(data, Graph):
         return data
     path = Path(data)
     fmt = guess_format(str(path)) or "turtle"
+    if fmt not in _FORMATS:  # JSON-LD and RDF/XML can pull remote documents: never parse them here
+        raise ValueError(f"{path}: validate reads Turtle, N-Triples, TriG or N-Quads, not {fmt}")
     if fmt in ("trig", "nquads"):  # a dataset: check the union of its graphs
         ds = Dataset()
         ds.parse(path, format=fmt)

@@ -130,9 +130,6 @@ def test_any_label_and_report_name_round_trip_through_every_exporter(label, repo
             assert {(e["source"], e["target"]) for e in csv.DictReader(fh)} == {("County:盐亭县", f"Programme:{want}")}
 
 
-@pytest.mark.xfail(strict=True, reason="kg.export.tables writes CSV with lineterminator='\\n', so Python's csv "
-                                       "module does not quote a field holding a bare CR, and a reader splits the row "
-                                       "there (a report file name may hold one; report text never does)")
 def test_csv_quotes_a_carriage_return(tmp_path):
     from kg.export import tables
 
@@ -144,9 +141,6 @@ def test_csv_quotes_a_carriage_return(tmp_path):
     assert {r["label"] for r in rows} >= {"积分\r制", "a\rb.txt"}
 
 
-@pytest.mark.xfail(strict=True, reason="kg.mapping.slug leaves a trailing '.', so the IRI ends in '.'; Oxigraph "
-                                       "writes it as the (valid) prefixed name programme:x\\. which rdflib 7 cannot "
-                                       "parse, so kg validate and rdflib users cannot read graph.ttl")
 def test_iri_ending_in_a_dot_reads_in_rdflib(tmp_path):
     from kg.export import turtle
 

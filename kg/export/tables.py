@@ -72,7 +72,8 @@ def edge_rows(g: KnowledgeGraph, ids: set[str] | None = None) -> list[dict]:
 
 def _csv(rows: list[dict], columns) -> bytes:
     buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
+    # RFC 4180 line ends: with "\r\n" as terminator the csv module quotes any field holding \r or \n
+    w = csv.writer(buf, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
     w.writerow(list(columns))
     for r in rows:
         w.writerow(["" if r.get(c) is None else r[c] for c in columns])

@@ -10,6 +10,7 @@ from kg.nlp.mentions import Mention, mentions, sentence_of
 
 def run(nlp: Language, text, report: str, meta: dict | None = None):
     """The annotated Doc for a normalised `Text` (kg.normalize.Text)."""
+    nlp.max_length = max(nlp.max_length, len(text.text) + 1)  # the rules are linear; spaCy's cap is for parsers
     doc = nlp.make_doc(text.text)
     doc._.kg_text = text
     doc._.kg_report_name = report

@@ -15,7 +15,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from kg import lexicons
-from kg.nlp.mentions import token_texts, Mention, add, doc_text, sentence_of
+from kg.nlp.mentions import Mention, SpanSet, add, doc_text, sentence_of, token_texts
 
 _CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _CN_UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10_000, "亿": 100_000_000}
@@ -78,14 +78,14 @@ class FigureTagger:
         text = doc_text(doc)
         seen: set[tuple] = set()
         prior = self._prior(token_texts(doc))
-        quotes = [(m.start(), m.end()) for m in re.finditer(r"“[^”\n]{0,40}”|《[^》\n]{0,60}》", text)]
+        quotes = SpanSet(len(text), [(m.start(), m.end()) for m in re.finditer(r"“[^”\n]{0,40}”|《[^》\n]{0,60}》", text)])
         for m in self.pattern.finditer(text):
             s, e = m.start(), m.end()
             if s > 0 and (text[s - 1] in "第.0123456789" or text[s - 1].isascii() and text[s - 1].isalpha()):
                 continue
             if text.startswith(_NOT_AFTER, m.end("v")) or text.startswith(_DURATION_AFTER_UNIT, e):
                 continue  # 2021年, 35岁; 3个月, 9个工作日
-            if any(a <= s < b for a, b in quotes):
+            if quotes.covers(s):
                 continue
             unit = m.group("unit")
             mult = m.group("mult")

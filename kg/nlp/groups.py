@@ -15,7 +15,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from kg import lexicons
-from kg.nlp.mentions import Mention, add, doc_text, mentions
+from kg.nlp.mentions import Mention, SpanSet, add, doc_text, mentions
 
 _ORIGIN = re.compile(r"[\u4e00-\u9fff]{2}籍$")
 _AGE = re.compile(r"(\d{2}后|(?:副|正)?(?:科|处|厅|局|县处|乡科|股)级(?:以上|以下)?)$")
@@ -47,8 +47,9 @@ class GroupTagger:
 
     def __call__(self, doc: Doc) -> Doc:
         text = doc_text(doc)
-        blocked = [(m.start, m.end) for m in mentions(doc, "Official", "Person")]
-        blocked += [(b.start(), b.end()) for b in _BOOK.finditer(text)]  # 《中国村干部》 is a title, not a group
+        blocked = SpanSet(len(text), [(m.start, m.end) for m in mentions(doc, "Official", "Person")])
+        for b in _BOOK.finditer(text):  # 《中国村干部》 is a title, not a group
+            blocked.add(b.start(), b.end())
         found: list[Mention] = []
         pos = 0
         while True:
@@ -73,16 +74,18 @@ class GroupTagger:
                 start -= k
                 n += 1
             pos = he
-            if any(s < he and start < e for s, e in blocked):
+            if blocked.overlaps(start, he):
                 continue
             label = text[start:he].replace("“", "").replace("”", "")
             head = text[hs:he] if n == 0 else m.group(0)
             found.append(Mention("Group", start, he, label, "group.head_modifiers" if n else "group.head",
                                  {"head": head, "generic": label in self.generic}))
         kept: list[Mention] = []
+        taken = SpanSet(len(text))
         for g in sorted(found, key=lambda g: (g.start - g.end, g.start)):  # longest first
-            if not any(k.start < g.end and g.start < k.end for k in kept):
+            if not taken.overlaps(g.start, g.end):
                 kept.append(g)
+                taken.add(g.start, g.end)
         for g in sorted(kept, key=lambda g: g.start):
             add(doc, g)
         return doc

@@ -18,7 +18,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from kg import lexicons
-from kg.nlp.mentions import token_starts, Mention, add, doc_text, mentions
+from kg.nlp.mentions import Mention, SpanSet, add, doc_text, mentions, token_starts
 
 _QUOTE = re.compile(r"[“‘]([^“”‘’\n]{1,40})[”’]")
 _BOOK = re.compile(r"《([^《》\n]{2,60})》")
@@ -118,17 +118,19 @@ class InitiativeTagger:
         if not self._ok(label):
             return
         if taken is not None:
-            if any(s < end and start < e for s, e in taken):
+            if taken.overlaps(start, end):
                 return
-            taken.append((start, end))
+            taken.add(start, end)
         add(doc, Mention(typ or self._type(label), start, end, label, rule))
 
     # -- rules ---------------------------------------------------------------
     def __call__(self, doc: Doc) -> Doc:
         text = doc_text(doc)
         self._starts = token_starts(doc)
-        taken: list[tuple[int, int]] = []
-        places = [(m.start, m.end) for m in mentions(doc, "County", "Place")]
+        taken = SpanSet(len(text))
+        places = SpanSet(len(text))  # marks s+1..e of each place: a name's left edge stops there
+        for m in mentions(doc, "County", "Place"):
+            places.add(m.start + 1, m.end + 1)
         self._documents(doc, text, taken)
         self._quoted(doc, text, taken)
         self._unquoted(doc, text, taken, places)
@@ -194,7 +196,7 @@ class InitiativeTagger:
             hs, he = m.start(), m.end()
             # a longer head continues right after (积分制 + 管理): let that one take it;
             # a head inside a longer word (工程 in 中国工程院) is no head
-            if self.strong_re.match(text, he) or any(s < he and hs < e for s, e in taken) or he not in self._starts:
+            if self.strong_re.match(text, he) or taken.overlaps(hs, he) or he not in self._starts:
                 continue
             head = text[hs:he]
             lead = hs - 2 if text[hs - 2:hs] == "工作" else hs
@@ -295,7 +297,7 @@ class InitiativeTagger:
                 break
             if self._stop_ending_at(text, i):
                 break
-            if any(s < i <= e for s, e in places):  # a place name starts the name: drop it
+            if places.covers(i):  # a place name starts the name: drop it
                 break
             i -= 1
         if hs - i < 2:

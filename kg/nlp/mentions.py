@@ -62,6 +62,34 @@ def add(doc: Doc, mention: Mention) -> Mention:
     return mention
 
 
+class SpanSet:
+    """Character spans taken so far, with overlap tests that cost the span's length, not the number
+    of spans (a list and `any(...)` made long reports quadratic)."""
+
+    def __init__(self, length: int, spans=()):
+        self.mask = bytearray(length + 1)
+        self.spans: list[tuple[int, int]] = []
+        for s, e in spans:
+            self.add(s, e)
+
+    def add(self, start: int, end: int) -> None:
+        start, end = max(0, start), min(len(self.mask), max(start, end))
+        self.mask[start:end] = b"\x01" * (end - start)
+        self.spans.append((start, end))
+
+    def append(self, span: tuple[int, int]) -> None:
+        self.add(*span)
+
+    def overlaps(self, start: int, end: int) -> bool:
+        return self.mask.find(1, max(0, start), max(start, min(end, len(self.mask)))) != -1
+
+    def covers(self, pos: int) -> bool:
+        return 0 <= pos < len(self.mask) and self.mask[pos] == 1
+
+    def __iter__(self):
+        return iter(self.spans)
+
+
 def doc_text(doc: Doc) -> str:
     """The Doc's text, read once: spaCy rebuilds Doc.text from every token on each access."""
     cached = doc.user_data.get("kg_text_str")

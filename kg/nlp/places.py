@@ -14,7 +14,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from kg import divisions
-from kg.nlp.mentions import Mention, add, doc_text
+from kg.nlp.mentions import Mention, SpanSet, add, doc_text
 
 _NOT_NAME_END = ("乡村", "农村", "城村", "全村", "各村", "该村", "本村", "进村", "驻村", "到村", "在村", "村村")
 _NOT_NAME = ("行政", "贫困", "后进", "软弱", "示范", "各", "全", "每", "该", "本", "在", "对", "从")
@@ -37,25 +37,27 @@ class PlaceTagger:
         villages = county.villages
         town_names = sorted(towns, key=len, reverse=True)
         seen_town_at: dict[int, str] = {}
+        towns_taken = SpanSet(len(text))
         for t in town_names:
             for m in re.finditer(re.escape(t), text):
-                if any(s <= m.start() < s + len(n) for s, n in seen_town_at.items()):
+                if towns_taken.covers(m.start()):
                     continue
+                towns_taken.add(m.start(), m.end())
                 seen_town_at[m.start()] = t
                 add(doc, Mention("Place", m.start(), m.end(), t, "place.town_in_list",
                                  {"county": county.name, "level": "town"}))
         self._town_short_lists(doc, text, county, seen_town_at)
         ends = {m_start + len(t): t for m_start, t in seen_town_at.items()}
-        town_spans = [(st, st + len(t)) for st, t in seen_town_at.items()]
+        town_mask = SpanSet(len(text), [(st, st + len(t)) for st, t in seen_town_at.items()])
         for m in _VILLAGE.finditer(text):
             s, e = m.start(), m.end()
             if text[max(s, e - 3):e].endswith(_NOT_NAME_END):  # 乡村振兴, 驻村: words, not villages
                 continue
-            inside = [b for a, b in town_spans if a < e and s < b]
-            if inside:  # a town in the match: the village starts after it; 黄村 inside 黄村镇 is none
-                if max(inside) >= e - 1:
+            if town_mask.overlaps(s, e):  # a town in the match: the village starts after it
+                last = max(i for i in range(s, e) if town_mask.covers(i)) + 1
+                if last >= e - 1:  # 黄村 inside 黄村镇 is none
                     continue
-                s = max(inside)
+                s = last
             name = text[s:e]
             # trim to the longest suffix the list knows, or take what follows a town
             town = ends.get(s)
