@@ -106,9 +106,13 @@ class TreeMonitor(threading.Thread):
         self.peak_single = 0      # the largest single process
         self.max_procs = 0
         self.samples = 0
+        self.timeline: list[tuple[float, int, int]] = []   # (seconds, tree RSS MB, processes) every ~2 s
+        self.peak_at = 0.0
 
     def run(self) -> None:
         ps = self.psutil
+        start = time.perf_counter()
+        last = -10.0
         while not self.done.is_set():
             try:
                 procs = [self.root] + self.root.children(recursive=True)
@@ -129,7 +133,12 @@ class TreeMonitor(threading.Thread):
                     self.pss_missing += 1
                     q = r
                 pss += q
-            self.peak_rss = max(self.peak_rss, rss)
+            now = time.perf_counter() - start
+            if rss > self.peak_rss:
+                self.peak_rss, self.peak_at = rss, now
+            if now - last >= 2.0:
+                self.timeline.append((round(now, 1), rss // MB, n))
+                last = now
             if self.mem_limit and rss > self.mem_limit and not self.killed:
                 self.killed = True   # protect the machine (it is shared): stop the tree we started
                 for p in reversed(procs):
@@ -166,6 +175,7 @@ def run_measured(cmd: list[str], log_path: Path, interval: float = 0.2) -> dict:
         "wall_s": wall, "cpu_s": cpu, "rc": rc,
         "peak_rss_bytes": mon.peak_rss, "peak_pss_bytes": mon.peak_pss if mon.pss_missing <= mon.samples // 2 else None,
         "peak_single_rss_bytes": mon.peak_single, "max_processes": mon.max_procs, "samples": mon.samples,
+        "peak_rss_at_s": round(mon.peak_at, 1), "rss_timeline_mb": mon.timeline,
         "killed_over_memory_limit": mon.killed, "mem_limit_bytes": MEM_LIMIT,
         "log": str(log_path), "loadavg_before": load_before, "loadavg_after": os.getloadavg(),
     }
@@ -793,7 +803,7 @@ def main(argv: list[str] | None = None) -> int:
                     help="seconds before one of our queries is stopped and counted as at least that (default 120)")
     ap.add_argument("--baseline-query-runs", type=int, default=None, help="timed runs of each rdflib query (default 3)")
     ap.add_argument("--baseline-timeout", type=float, default=None,
-                    help="seconds before an rdflib query is stopped and counted as at least that (default 300)")
+                    help="seconds before an rdflib query is stopped and counted as at least that (default 600)")
     ap.add_argument("--baseline-mem-gb", type=float, default=8.0,
                     help="memory an rdflib query may add before it is stopped (default 8 GB)")
     ap.add_argument("--baseline-size", type=int, default=None,
@@ -833,7 +843,7 @@ def main(argv: list[str] | None = None) -> int:
     big_runs = args.big_runs if args.big_runs is not None else 1
     query_runs = args.query_runs if args.query_runs is not None else (3 if q else 5)
     bq_runs = args.baseline_query_runs if args.baseline_query_runs is not None else (1 if q else 3)
-    base_timeout = args.baseline_timeout if args.baseline_timeout is not None else (60.0 if q else 300.0)
+    base_timeout = args.baseline_timeout if args.baseline_timeout is not None else (60.0 if q else 600.0)
     base_size = args.baseline_size if args.baseline_size is not None else (sizes[0] if q else min(1000, sizes[-1]))
     skip = {s.strip() for s in args.skip.split(",") if s.strip()}
     if "all" in skip:
@@ -865,7 +875,7 @@ def main(argv: list[str] | None = None) -> int:
                    "workers": workers, "query_runs": query_runs, "baseline_query_runs": bq_runs,
                    "baseline_size": base_size, "baseline_timeout_s": base_timeout,
                    "baseline_mem_gb": args.baseline_mem_gb, "skip": sorted(skip), "seed": SEED},
-        "corpus": {}, "full_build": {}, "queries": {}, "export": {}, "incremental": None, "baseline": None,
+        "corpus": {}, "full_build": {}, "queries": {}, "export": {}, "incremental": {}, "baseline": None,
         "floor": {}, "build_commands": [],
     }
 
@@ -897,7 +907,7 @@ def main(argv: list[str] | None = None) -> int:
                 m["chars_per_s"] = nchars / m["wall_s"]
                 log(f"  rc {m['rc']}, {m['wall_s']:.1f} s, {m['chars_per_s']:,.0f} chars/s, peak tree RSS "
                     f"{m['peak_rss_bytes'] / MB:,.0f} MB (PSS {(m['peak_pss_bytes'] or 0) / MB:,.0f} MB), "
-                    f"CPU {m['cpu_s']:.0f} s")
+                    f"at {m['peak_rss_at_s']:.0f} s, CPU {m['cpu_s']:.0f} s")
                 per.append(m)
                 if m["rc"] not in (0, 3):
                     log(f"  build failed{' (stopped: over the memory limit)' if m['killed_over_memory_limit'] else ''}"
@@ -929,10 +939,10 @@ def main(argv: list[str] | None = None) -> int:
                 + ", ".join(f"{k} {v:.1f} s" for k, v in e["parts_s"].items()))
             save()
 
-        if built and n == largest and "incremental" not in skip:
+        if built and "incremental" not in skip:
             gen = _generator()
             per = []
-            for r in range(runs_of[n]):
+            for r in range(big_runs):
                 i = len(reports) + r          # a report the corpus does not hold yet
                 rep = gen.build_report(SEED, i)
                 rel = Path(EXTRA_DIR) / f"{i:05d}.txt"
@@ -941,14 +951,14 @@ def main(argv: list[str] | None = None) -> int:
                 if rep.sidecar is not None:
                     (corpus / rel).with_suffix(".meta.json").write_bytes(rep.sidecar)
                 cmd = build_cmd(corpus, out, workers, full=False)
-                log(f"incremental build {r + 1}/{runs_of[n]} (added {rel}): {shlex.join(cmd)}")
+                log(f"incremental build {r + 1}/{big_runs} (added {rel}): {shlex.join(cmd)}")
                 m = run_measured(cmd, work / "logs" / f"incremental-{n}-{r}.log")
                 m.update(_build_counts(Path(m["log"])))
                 m["added"] = str(rel)
                 log(f"  rc {m['rc']}, {m['wall_s']:.1f} s, read {m.get('extracted')} / cached {m.get('cached')}, "
                     f"peak tree RSS {m['peak_rss_bytes'] / MB:,.0f} MB")
                 per.append(m)
-            results["incremental"] = {"size": n, "runs": per, "command": shlex.join(build_cmd(corpus, out, workers, False)),
+            results["incremental"][str(n)] = {"size": n, "runs": per, "command": shlex.join(build_cmd(corpus, out, workers, False)),
                                       "median_wall_s": median([m["wall_s"] for m in per if m["rc"] in (0, 3)]),
                                       "median_peak_rss_bytes": median([m["peak_rss_bytes"] for m in per])}
             shutil.rmtree(corpus / EXTRA_DIR, ignore_errors=True)
@@ -1007,6 +1017,8 @@ def main(argv: list[str] | None = None) -> int:
     print()
     print(table.render())
     print()
+    if largest != 10000:
+        print(f"(the targets are set for 10,000 reports; here they are checked on {largest:,})")
     for t in targets:
         print(f"target {'met   ' if t['met'] else 'MISSED' if t['met'] is False else 'n/a   '} {t['what']}: {t['detail']}")
     if results["code_digest_end"] != results["code_digest_start"]:
@@ -1059,18 +1071,21 @@ def summarise(res: dict, sizes, runs_of, largest, base_size, query_runs, bq_runs
             target(f"peak RSS of the {n:,}-report build ≤ 2 GB", md["peak_rss_bytes"], TARGETS["full_build_peak_rss_bytes"],
                    md["peak_rss_bytes"] <= TARGETS["full_build_peak_rss_bytes"],
                    f"{md['peak_rss_bytes'] / MB:,.0f} MB tree RSS (PSS {(md['peak_pss_bytes'] or 0) / MB:,.0f} MB)")
-    inc = res.get("incremental")
-    if inc and inc.get("median_wall_s") is not None:
+    done = [n for n in sizes if (res["incremental"].get(str(n)) or {}).get("median_wall_s") is not None]
+    for n in done:
+        inc = res["incremental"][str(n)]
         k = runs_label(len(inc["runs"]))
         v = inc["median_wall_s"]
-        t.add(f"incremental build, {inc['size']:,} + 1 report: wall time", v, "s", k, "≤ 5 s", v <= 5)
-        t.add(f"incremental build, {inc['size']:,} + 1 report: peak RSS (tree)", inc["median_peak_rss_bytes"], "MB", k)
-        target(f"incremental add-one on {inc['size']:,} ≤ 5 s", v, 5, v <= 5, f"{v:.1f} s")
-    for n in sizes:
-        qs = res["queries"].get(str(n))
-        if not qs:
-            continue
-        big = n == largest
+        big = n == done[-1]
+        t.add(f"incremental build, {n:,} + 1 report: wall time", v, "s", k, "≤ 5 s" if big else "",
+              (v <= 5) if big else None)
+        t.add(f"incremental build, {n:,} + 1 report: peak RSS (tree)", inc["median_peak_rss_bytes"], "MB", k)
+        if big:
+            target(f"incremental add-one on {n:,} ≤ 5 s", v, 5, v <= 5, f"{v:.1f} s")
+    qsizes = [n for n in sizes if res["queries"].get(str(n))]
+    for n in qsizes:
+        qs = res["queries"][str(n)]
+        big = n == qsizes[-1]
         worst = max(v["median_s"] for v in qs.values())
         for name, v in qs.items():
             what = (f"({v['rows']:,} rows)" if v.get("status", "ok") == "ok" else "stopped at the timeout, so ≥")
@@ -1091,7 +1106,8 @@ def summarise(res: dict, sizes, runs_of, largest, base_size, query_runs, bq_runs
         t.add(f"floor, {n:,} reports: throughput", chars / fl["median_wall_s"], "chars/s", k)
         if fb and fb["median"]:
             ratio = fb["median"]["wall_s"] / fl["median_wall_s"]
-            big = n == max(x for x in sizes if res["floor"].get(str(x)) and res["full_build"].get(str(x)))
+            big = n == max(x for x in sizes if res["floor"].get(str(x))
+                           and (res["full_build"].get(str(x)) or {}).get("median"))
             t.add(f"end to end ours / floor, {n:,} reports", ratio, "×", "medians above",
                   "≤ 2×" if big else "", (ratio <= 2) if big else None)
             if big:
@@ -1116,6 +1132,8 @@ def summarise(res: dict, sizes, runs_of, largest, base_size, query_runs, bq_runs
                 t.add(f"{label} ({v['rows']:,} rows)", v["median_s"], "s", runs_label(len(v["times_s"])))
             elif v["status"] == "timeout":
                 t.add(f"{label}: stopped at the timeout, so ≥", v["median_s"], "s", "1 run")
+            elif "requiring a dataset" in v["status"]:
+                t.add(f"{label}: n/a, needs named graphs (the rdflib Graph holds the default graph)", None, "s")
             else:
                 t.add(f"{label}: {v['status']}", None, "s")
         if ex and oq:

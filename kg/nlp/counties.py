@@ -69,6 +69,7 @@ class CountyTagger:
 
     def __call__(self, doc: Doc) -> Doc:
         text = doc_text(doc)
+        self._region_seen: dict[str, bool] = {}
         hits = _scan(text, self.names, self.max_len, self.lengths)
         starts = token_starts(doc)
         # a county name must begin a word: 范县 inside 示范县 is not a county
@@ -112,12 +113,15 @@ class CountyTagger:
                     add(doc, Mention("County", 0, 0, c.name, "county.credit_office",
                                      {"code": c.code, "surface": name, "credit": credit}))
 
-    @staticmethod
-    def _region_named(text: str, c) -> bool:
+    def _region_named(self, text: str, c) -> bool:
         """The county's prefecture or province is named too (浦江 with 金华 or 浙江): the short form is it."""
         names = [c.prefecture, c.province]
         cores = [re.sub(r"(市|地区|盟|自治州|省|自治区|壮族|回族|维吾尔)+$", "", n) for n in names if n]
-        return any(len(k) >= 2 and k in text for k in cores)
+        seen = self._region_seen  # one search of the text per region name, not one per mention
+        for k in cores:
+            if len(k) >= 2 and k not in seen:
+                seen[k] = k in text
+        return any(seen.get(k, False) for k in cores)
 
     def _meta_county(self, doc: Doc) -> None:
         """A sidecar's `county` names the report's county even where the text never does."""

@@ -58,6 +58,7 @@ def to_facts(doc, text, source) -> ReportFacts:
         facts.meta.setdefault("county", county)
     ents: dict[tuple[str, str], Entity] = {}
     keys: dict[int, tuple[str, str]] = {}
+    seen_ev: set = set()
     div = divisions.load()
     for m in mentions(doc):
         ref = (m.type, _key(m, report))
@@ -72,9 +73,10 @@ def to_facts(doc, text, source) -> ReportFacts:
             _merge_attrs(ent, m)
         if m.start < m.end and m.attrs.get("credit") is None:
             surf = _surface(source.text, text, m.start, m.end)
-            if surf and surf not in ent.surfaces:
+            if surf and surf not in ent.surfaces[-8:] and surf not in ent.surfaces:
                 ent.surfaces.append(surf)
-        if ev not in ent.evidence:
+        if (ref, ev) not in seen_ev:  # a set, not list membership: long reports repeat facts a lot
+            seen_ev.add((ref, ev))
             ent.evidence.append(ev)
     rels: dict[tuple, Relation] = {}
     for link in doc._.kg_links or []:
@@ -86,7 +88,8 @@ def to_facts(doc, text, source) -> ReportFacts:
         os_, oe = text.original_span(s, e)
         ev = Evidence(report, text.text[s:e].strip(), os_, oe, link.rule)
         rel = rels.setdefault((link.type, src, tgt), Relation(link.type, src, tgt, []))
-        if ev not in rel.evidence:
+        if (link.type, src, tgt, ev) not in seen_ev:
+            seen_ev.add((link.type, src, tgt, ev))
             rel.evidence.append(ev)
     for m in mentions(doc, "Official", "Person"):
         credit = m.attrs.get("credit")

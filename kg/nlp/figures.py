@@ -98,7 +98,7 @@ class FigureTagger:
             if m.group("v2"):
                 attrs["value_max"] = self._value(m.group("v2"), m.group("mult2") or mult)
             comp = m.group("after") or m.group("after2") or next(
-                (c for c in _COMP_BEFORE if text[:s].endswith(c)), None)
+                (c for c in _COMP_BEFORE if text.endswith(c, max(0, s - 4), s)), None)
             if comp:
                 attrs["comparator"] = comp
             sent = sentence_of(doc, s)
@@ -125,7 +125,7 @@ class FigureTagger:
         after = re.sub(r"^(的|左右|以上|和)", "", after)
         if len(after) >= 2 and re.match(r"[\u4e00-\u9fff“‘《]", after):
             return after[:20]
-        clause_start = max(sent[0], max((text.rfind(p, 0, s) + 1 for p in "，；：、"), default=sent[0]))
+        clause_start = max(sent[0], max((text.rfind(p, sent[0], s) + 1 for p in "，；：、"), default=sent[0]))
         before = text[clause_start:s]
         before = re.sub(r"(共|共计|累计|达到|达|近|约|有|为|了|不少于|不低于|超过|提高到|增加到)$", "", before)
         return before[-20:] if len(before) >= 2 else ""

@@ -16,7 +16,7 @@ from spacy.language import Language
 from thinc.api import Config
 
 from kg import lexicons
-from kg.nlp import counties, figures, groups, initiatives, officials, places, relations  # noqa: F401  (factories)
+from kg.nlp import counties, figures, groups, initiatives, officials, places, relations, tokenizer  # noqa: F401  (factories)
 
 
 def default_config_path() -> Path:
