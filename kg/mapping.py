@@ -96,6 +96,9 @@ def contract_triples(g: KnowledgeGraph) -> list[Quad]:
         r = report_iri(name)
         t(r, _A, ckg("Report"))
         t(r, ckg("fileName"), Literal(_safe(name)))
+        own = meta.get("county")
+        if own and ("County", own) in iris:  # the report's own county: queries start from it
+            t(r, ckg("about"), iris[("County", own)])
         for k, prop in (("url", "sourceUrl"), ("date", "date")):
             if meta.get(k):
                 t(r, ckg(prop), Literal(_safe(str(meta[k]))))
