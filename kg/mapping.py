@@ -12,7 +12,6 @@ from urllib.parse import quote
 
 from pyoxigraph import DefaultGraph, Literal, NamedNode, Quad
 
-from kg import __version__
 from kg.graph import KnowledgeGraph, Node
 
 CKG = "https://w3id.org/county-kg/ontology#"

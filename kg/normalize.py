@@ -33,6 +33,8 @@ from importlib import resources
 
 import opencc
 
+from kg.charsets import common_han
+
 __all__ = ["Credit", "Mojibake", "Text", "normalize"]
 
 # Han ideographs (BMP blocks, compatibility block and the supplementary planes).
@@ -179,30 +181,6 @@ def _s2t_char(c: str) -> str:
     return r if len(r) == 1 else c
 
 
-@functools.lru_cache(maxsize=None)
-def _common_han() -> frozenset[str]:
-    """Everyday characters: GB2312 Hanzi plus Big5 level 1 (A440–C67E).
-
-    A character outside both is rare in real prose, so a run of them is a sign
-    of mis-decoded bytes; a repair must produce only characters from this set.
-    """
-    out = set()
-    for lead in range(0xB0, 0xF8):
-        for trail in range(0xA1, 0xFF):
-            try:
-                out.add(bytes((lead, trail)).decode("gb2312"))
-            except UnicodeDecodeError:
-                pass
-    trails = list(range(0x40, 0x7F)) + list(range(0xA1, 0xFF))
-    for lead in range(0xA4, 0xC7):
-        for trail in trails:
-            if (lead << 8 | trail) > 0xC67E:
-                break
-            try:
-                out.add(bytes((lead, trail)).decode("big5"))
-            except UnicodeDecodeError:
-                pass
-    return frozenset(out)
 
 
 @functools.lru_cache(maxsize=None)
@@ -283,7 +261,7 @@ def _is_traditional(text: str) -> bool:
 
 def _suspicious_han(c: str, traditional: bool) -> bool:
     """A Han character that real prose of this text would hardly use."""
-    if c not in _common_han():
+    if c not in common_han():
         return True
     # A Simplified-only character in a Traditional text is a mis-decoded byte pair.
     return traditional and _t2s_char(c) == c and _s2t_char(c) != c
@@ -431,7 +409,7 @@ def _resync(text: str, k: int, end: int) -> tuple[str, list[int], list[int], int
             prev = idx
     starts.add(len(data))
     stop = k + 1 + (tail[-1][1] + 1 if tail else 0)  # first char not covered by the bytes
-    common, punct = _common_han(), _cjk_punct_gbk()
+    common, punct = common_han(), _cjk_punct_gbk()
     out, o, e = [], [], []
     p = 0
     while p < len(data):
@@ -909,7 +887,6 @@ def _cjk_marks(text: str) -> str:
                 rest.append(i)
         spots = rest
     return "".join(chars)
-    return text, origin, ends
 
 
 def _sentences(text: str, breaks: list[int]) -> list[tuple[int, int]]:

@@ -12,7 +12,6 @@ Knows nothing of NLP or RDF.
 from __future__ import annotations
 
 import codecs
-import functools
 import hashlib
 import json
 import logging
@@ -21,6 +20,8 @@ import re
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from kg.charsets import common_han
 
 __all__ = ["Source", "ReportError", "REPORT_SUFFIXES", "find_reports", "read_report", "decode"]
 
@@ -173,26 +174,6 @@ def find_reports(corpus: Path) -> list[Path]:
 # ---------------------------------------------------------------------------
 # decoding
 
-@functools.lru_cache(maxsize=None)
-def _common_han() -> frozenset[str]:
-    """Everyday characters (GB2312 Hanzi and Big5 level 1): a right decoding is made of them."""
-    out = set()
-    for lead in range(0xB0, 0xF8):
-        for trail in range(0xA1, 0xFF):
-            try:
-                out.add(bytes((lead, trail)).decode("gb2312"))
-            except UnicodeDecodeError:
-                pass
-    trails = list(range(0x40, 0x7F)) + list(range(0xA1, 0xFF))
-    for lead in range(0xA4, 0xC7):
-        for trail in trails:
-            if (lead << 8 | trail) > 0xC67E:
-                break
-            try:
-                out.add(bytes((lead, trail)).decode("big5"))
-            except UnicodeDecodeError:
-                pass
-    return frozenset(out)
 
 
 def _plausibility(text: str) -> float:
@@ -203,7 +184,7 @@ def _plausibility(text: str) -> float:
     Hanzi, ASCII and CJK punctuation.
     """
     sample = text[:20000]
-    common = _common_han()
+    common = common_han()
     good = total = 0
     for c in sample:
         if c.isspace():
