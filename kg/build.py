@@ -61,7 +61,8 @@ def _config_digest(config_path: Path | None) -> str:
 
 def build(corpus: Path, out: Path, nlp=None, on_skip: Callable[[str], None] | None = None, *,
           workers: int = 1, executor: str = "processes", scheduler=None, full: bool = False,
-          config_path: Path | None = None, progress: bool = False, export_outputs: bool = True) -> BuildResult:
+          config_path: Path | None = None, progress: bool = False, export_outputs: bool = True,
+          keep_evidence: bool = True) -> BuildResult:
     """Build OUT from CORPUS, re-reading only what changed since the last build into OUT."""
     from kg import executors
 
@@ -108,7 +109,8 @@ def build(corpus: Path, out: Path, nlp=None, on_skip: Callable[[str], None] | No
                 on_skip(value)
 
     ordered = [facts[n] for n in sorted(facts)]
-    graph = merge(ordered)
+    # the evidence is already in each report's shard; the CLI drops the merged copy to save memory
+    graph = merge(ordered, keep_evidence=keep_evidence or not export_outputs or len(shards) != len(facts))
     outputs = export(graph, out, [shards[n] for n in sorted(shards)]) if export_outputs else []
     manifest.save(cache_root)
     cache.prune({r["key"] for r in manifest.reports.values() if r.get("key")})

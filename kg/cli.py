@@ -46,7 +46,7 @@ def build(corpus: Path, out: Path, validate: bool, workers: int | None, executor
         raise click.UsageError("--executor dask needs --scheduler ADDRESS")
     result = run_build(corpus, out, on_skip=lambda line: click.echo(line, err=True),
                        workers=workers or default_workers(), executor=executor, scheduler=scheduler, full=full,
-                       config_path=config_path, progress=sys.stderr.isatty())
+                       config_path=config_path, progress=sys.stderr.isatty(), keep_evidence=False)
     click.echo(f"read {result.extracted} report(s), {result.cached} from the cache", err=True)
     g = result.graph
     counts = {}

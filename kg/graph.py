@@ -57,7 +57,12 @@ def _merge_attr(cur: dict, new: dict) -> None:
             cur.setdefault(k, v)
 
 
-def merge(all_facts: Iterable[ReportFacts]) -> KnowledgeGraph:
+def merge(all_facts: Iterable[ReportFacts], keep_evidence: bool = True) -> KnowledgeGraph:
+    """One node per (type, key) and one edge per (relation, source, target) over all reports.
+
+    `keep_evidence=False` leaves the evidence lists empty: a build whose evidence graphs are
+    already serialised per report (kg.shards) needs none of it here, and it is most of the memory.
+    """
     g = KnowledgeGraph()
     for facts in sorted(all_facts, key=lambda f: f.report):
         g.reports[facts.report] = dict(facts.meta)
@@ -68,12 +73,14 @@ def merge(all_facts: Iterable[ReportFacts]) -> KnowledgeGraph:
             node.surfaces.update(e.surfaces)
             _merge_attr(node.attrs, e.attrs)
             node.reports.add(facts.report)
-            node.evidence.extend(e.evidence)
+            if keep_evidence:
+                node.evidence.extend(e.evidence)
         for r in facts.relations:
             key = (r.type, r.source, r.target)
             edge = g.edges.get(key)
             if edge is None:
                 edge = g.edges[key] = Edge(r.type, r.source, r.target)
             edge.reports.add(facts.report)
-            edge.evidence.extend(r.evidence)
+            if keep_evidence:
+                edge.evidence.extend(r.evidence)
     return g
