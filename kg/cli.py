@@ -109,19 +109,25 @@ def add(ctx, sources: tuple[str, ...], corpus: Path, out: Path, meta: tuple[str,
                    scheduler=None, full=False, config_path=None)
 
 
+def _read_or_exit(file: Path):
+    """One report for the single-file commands, or its skip line and exit status 3."""
+    from kg import read
+
+    try:
+        return read.read_report(file, file.parent)
+    except read.ReportError as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(EXIT_SKIPPED)
+
+
 @main.command()
 @click.argument("file", type=click.Path(path_type=Path, exists=True, dir_okay=False))
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 def normalize(file: Path, as_json: bool):
     """Show FILE as the extractor sees it: Simplified, glosses removed, credits apart, mojibake reported."""
-    from kg import read
     from kg.normalize import normalize as run
 
-    try:
-        src = read.read_report(file, file.parent)
-    except read.ReportError as exc:
-        click.echo(str(exc), err=True)
-        sys.exit(EXIT_SKIPPED)
+    src = _read_or_exit(file)
     text = run(src.text)
     if as_json:
         click.echo(json.dumps({
@@ -143,16 +149,10 @@ def normalize(file: Path, as_json: bool):
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 def extract(file: Path, as_json: bool):
     """Everything found in one report, with evidence, for a person to check by eye."""
-    from kg import read
     from kg.build import process_source
     from kg.nlp.pipeline import build as build_nlp
 
-    try:
-        src = read.read_report(file, file.parent)
-    except read.ReportError as exc:
-        click.echo(str(exc), err=True)
-        sys.exit(EXIT_SKIPPED)
-    facts = process_source(build_nlp(), src)
+    facts = process_source(build_nlp(), _read_or_exit(file))
     if as_json:
         click.echo(json.dumps(facts.to_json(), ensure_ascii=False, indent=2))
         return

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from kg import __version__
 from kg.export.atomic import write_bytes
+from kg.export.xmldoc import document_bytes
 from kg.export.tables import edge_rows, node_rows
 from kg.graph import KnowledgeGraph
 
@@ -84,9 +85,7 @@ def to_xml(g: KnowledgeGraph) -> bytes:
         if dynamic and row["start"]:
             el.set("start", row["start"])
         _attvalues(el, EDGE_ATTRS, {**row, "reports": int(row["weight"])})
-    ET.indent(root, space="  ")
-    body = ET.tostring(root, encoding="unicode")
-    return ('<?xml version="1.0" encoding="UTF-8"?>\n' + body.replace("\r", "&#13;") + "\n").encode("utf-8")
+    return document_bytes(root)
 
 
 def write(g: KnowledgeGraph, path: Path) -> Path:

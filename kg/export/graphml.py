@@ -14,6 +14,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from kg.export.atomic import write_bytes
+from kg.export.xmldoc import document_bytes
 from kg.export.tables import edge_rows, node_rows
 from kg.graph import KnowledgeGraph
 
@@ -53,10 +54,7 @@ def to_xml(g: KnowledgeGraph) -> bytes:
     for row in edge_rows(g, {r["id"] for r in nodes}):
         _data(ET.SubElement(graph, "edge", id=row["id"], source=row["source"], target=row["target"]),
               "e", EDGE_KEYS, row)
-    ET.indent(root, space="  ")
-    body = ET.tostring(root, encoding="unicode")
-    # A raw CR in element text would come back as LF; ElementTree already escapes it in attributes.
-    return ('<?xml version="1.0" encoding="UTF-8"?>\n' + body.replace("\r", "&#13;") + "\n").encode("utf-8")
+    return document_bytes(root)
 
 
 def write(g: KnowledgeGraph, path: Path) -> Path:
