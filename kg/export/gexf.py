@@ -12,8 +12,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from kg import __version__
-from kg.export.atomic import write_bytes
-from kg.export.xmldoc import document_bytes
+from kg.export.xmldoc import element, start_tag, write_streamed
 from kg.export.tables import edge_rows, node_rows
 from kg.graph import KnowledgeGraph
 
@@ -41,10 +40,12 @@ def _value(value, typ: str) -> str:
     return str(value)
 
 
-def _attributes(parent: ET.Element, cls: str, attrs: dict) -> None:
-    el = ET.SubElement(parent, "attributes", {"class": cls, "mode": "static"})
+def _attributes(cls: str, attrs: dict) -> list[str]:
+    out = ["    " + start_tag("attributes", {"class": cls, "mode": "static"})]
     for name, typ in attrs.items():
-        ET.SubElement(el, "attribute", id=name, title=name, type=typ)
+        out.append("      " + element(ET.Element("attribute", id=name, title=name, type=typ)))
+    out.append("    </attributes>")
+    return out
 
 
 def _attvalues(parent: ET.Element, attrs: dict, row: dict) -> None:
@@ -54,40 +55,51 @@ def _attvalues(parent: ET.Element, attrs: dict, row: dict) -> None:
             ET.SubElement(el, "attvalue", {"for": name, "value": _value(row[name], typ)})
 
 
-def to_xml(g: KnowledgeGraph) -> bytes:
+def lines(g: KnowledgeGraph):
+    """The document line by line: one line per node and per edge, no tree of the whole graph."""
     nodes = node_rows(g)
     edges = edge_rows(g, {r["id"] for r in nodes})
     dynamic = any(r["start"] for r in nodes)
-    root = ET.Element("gexf", {"xmlns": NS, "xmlns:viz": VIZ, "xmlns:xsi": XSI,
-                               "xsi:schemaLocation": f"{NS} {NS}/gexf.xsd", "version": "1.3"})
-    meta = ET.SubElement(root, "meta")
+    yield start_tag("gexf", {"xmlns": NS, "xmlns:viz": VIZ, "xmlns:xsi": XSI,
+                             "xsi:schemaLocation": f"{NS} {NS}/gexf.xsd", "version": "1.3"})
+    meta = ET.Element("meta")
     ET.SubElement(meta, "creator").text = f"county-kg {__version__}"
     ET.SubElement(meta, "description").text = "County party-building reports as a knowledge graph"
+    yield "  " + element(meta)
     gattrs = {"defaultedgetype": "directed", "mode": "dynamic" if dynamic else "static"}
     if dynamic:
         gattrs["timeformat"] = "date"
-    graph = ET.SubElement(root, "graph", gattrs)
-    _attributes(graph, "node", NODE_ATTRS)
-    _attributes(graph, "edge", EDGE_ATTRS)
-    nodes_el = ET.SubElement(graph, "nodes")
+    yield "  " + start_tag("graph", gattrs)
+    yield from _attributes("node", NODE_ATTRS)
+    yield from _attributes("edge", EDGE_ATTRS)
+    yield "    <nodes>"
     for row in nodes:
-        el = ET.SubElement(nodes_el, "node", id=row["id"], label=row["label"])
+        el = ET.Element("node", id=row["id"], label=row["label"])
         if dynamic and row["start"]:
             el.set("start", row["start"])
         _attvalues(el, NODE_ATTRS, row)
         r, gr, b = COLORS.get(row["type"], (0, 0, 0))
         ET.SubElement(el, "viz:size", value=repr(4.0 + 6.0 * row["reports"]))
         ET.SubElement(el, "viz:color", r=str(r), g=str(gr), b=str(b), a="1.0")
-    edges_el = ET.SubElement(graph, "edges")
+        yield "      " + element(el)
+    yield "    </nodes>"
+    yield "    <edges>"
     for row in edges:
-        el = ET.SubElement(edges_el, "edge", id=row["id"], source=row["source"], target=row["target"],
-                           label=row["relation"], weight=repr(row["weight"]))
+        el = ET.Element("edge", id=row["id"], source=row["source"], target=row["target"],
+                        label=row["relation"], weight=repr(row["weight"]))
         if dynamic and row["start"]:
             el.set("start", row["start"])
         _attvalues(el, EDGE_ATTRS, {**row, "reports": int(row["weight"])})
-    return document_bytes(root)
+        yield "      " + element(el)
+    yield "    </edges>"
+    yield "  </graph>"
+    yield "</gexf>"
+
+
+def to_xml(g: KnowledgeGraph) -> bytes:
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n' + "".join(x + "\n" for x in lines(g))).encode("utf-8")
 
 
 def write(g: KnowledgeGraph, path: Path) -> Path:
-    write_bytes(path, to_xml(g))
+    write_streamed(path, lines(g))
     return path

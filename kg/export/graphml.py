@@ -13,8 +13,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from kg.export.atomic import write_bytes
-from kg.export.xmldoc import document_bytes
+from kg.export.xmldoc import element, start_tag, write_streamed
 from kg.export.tables import edge_rows, node_rows
 from kg.graph import KnowledgeGraph
 
@@ -42,21 +41,31 @@ def _data(parent: ET.Element, prefix: str, keys: dict, row: dict) -> None:
             ET.SubElement(parent, "data", key=f"{prefix}_{name}").text = _text(row[name], typ)
 
 
-def to_xml(g: KnowledgeGraph) -> bytes:
-    root = ET.Element("graphml", {"xmlns": NS, "xmlns:xsi": XSI, "xsi:schemaLocation": SCHEMA})
+def lines(g: KnowledgeGraph):
+    """The document line by line: keys, then one line per node and per edge."""
+    yield start_tag("graphml", {"xmlns": NS, "xmlns:xsi": XSI, "xsi:schemaLocation": SCHEMA})
     for prefix, target, keys in (("n", "node", NODE_KEYS), ("e", "edge", EDGE_KEYS)):
         for name, typ in keys.items():
-            ET.SubElement(root, "key", {"id": f"{prefix}_{name}", "for": target, "attr.name": name, "attr.type": typ})
-    graph = ET.SubElement(root, "graph", id="county-kg", edgedefault="directed")
+            yield "  " + element(ET.Element("key", {"id": f"{prefix}_{name}", "for": target, "attr.name": name,
+                                                    "attr.type": typ}))
+    yield "  " + start_tag("graph", {"id": "county-kg", "edgedefault": "directed"})
     nodes = node_rows(g)
     for row in nodes:
-        _data(ET.SubElement(graph, "node", id=row["id"]), "n", NODE_KEYS, row)
+        el = ET.Element("node", id=row["id"])
+        _data(el, "n", NODE_KEYS, row)
+        yield "    " + element(el)
     for row in edge_rows(g, {r["id"] for r in nodes}):
-        _data(ET.SubElement(graph, "edge", id=row["id"], source=row["source"], target=row["target"]),
-              "e", EDGE_KEYS, row)
-    return document_bytes(root)
+        el = ET.Element("edge", id=row["id"], source=row["source"], target=row["target"])
+        _data(el, "e", EDGE_KEYS, row)
+        yield "    " + element(el)
+    yield "  </graph>"
+    yield "</graphml>"
+
+
+def to_xml(g: KnowledgeGraph) -> bytes:
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n' + "".join(x + "\n" for x in lines(g))).encode("utf-8")
 
 
 def write(g: KnowledgeGraph, path: Path) -> Path:
-    write_bytes(path, to_xml(g))
+    write_streamed(path, lines(g))
     return path
