@@ -11,6 +11,8 @@ from hypothesis import strategies as st
 
 from kg.normalize import Text, normalize
 
+from offset_checks import check_offsets
+
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpus"
 REPORTS = sorted(CORPUS.glob("*.txt"))
@@ -296,12 +298,7 @@ _ALPHABET = st.sampled_from(list("縣委组织部認真(rèn)?？;!, 　\n“”
 @given(st.lists(_ALPHABET, max_size=60).map("".join))
 def test_offsets_are_always_valid(original):
     t = normalize(original)
-    assert len(t.origin) == len(t.text)
-    assert all(0 <= o < len(original) for o in t.origin)
-    assert all(a <= b for a, b in zip(t.origin, t.origin[1:]))
-    for s, e in t.sentences:
-        a, b = t.original_span(s, e)
-        assert 0 <= a <= b <= len(original)
+    check_offsets(original, t)
     for c in t.credits:
         assert 0 <= c.start < c.end <= len(original)
     for m in t.mojibake:

@@ -20,6 +20,8 @@ from kg.graph import merge
 from kg.mapping import _safe, slug
 from kg.normalize import normalize
 
+from offset_checks import check_offsets
+
 ROOT = Path(__file__).resolve().parent.parent
 REPORTS = sorted((ROOT / "corpus").glob("*.txt"))
 TEXTS = [p.read_text(encoding="utf-8") for p in REPORTS]
@@ -47,13 +49,7 @@ def test_the_alphabet_is_drawn_from_the_corpus():
 @BOUNDED
 @given(REALISTIC)
 def test_origin_offsets_index_the_original_and_never_go_back(original):
-    t = normalize(original)
-    assert len(t.origin) == len(t.text)
-    assert all(0 <= o < len(original) for o in t.origin)
-    assert all(a <= b for a, b in zip(t.origin, t.origin[1:]))
-    for s, e in t.sentences:
-        a, b = t.original_span(s, e)
-        assert 0 <= a <= b <= len(original)
+    check_offsets(original, normalize(original))
 
 
 @BOUNDED
