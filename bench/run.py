@@ -51,6 +51,7 @@ if str(ROOT) not in sys.path:  # run from a checkout without `pip install -e .`
 SEED = 0
 EXTRA_DIR = "zz-bench-extra"   # where the incremental benchmark adds its new reports (sorted last)
 MB = 1024 * 1024
+STAGES = frozenset({"build", "queries", "export", "incremental", "floor", "baseline"})
 
 # Targets on the 2-core reference machine (see bench/README.md).
 TARGETS = {
@@ -813,7 +814,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--workers", type=int, default=None, help="worker processes (default: the machine's cores)")
     ap.add_argument("--quick", action="store_true",
                     help="smoke run: sizes 100,1000, 1 run each, baseline on 100 reports")
-    ap.add_argument("--skip", default="", help="stages to leave out: build,incremental,queries,export,baseline,floor")
+    ap.add_argument("--skip", default="",
+                    help="stages to leave out: build,incremental,queries,export,baseline,floor or all "
+                         "(with --profile alone, the profile is added to the existing JSON)")
     ap.add_argument("--work-dir", type=Path, default=Path("/tmp/kg-bench"),
                     help="scratch folder for subset corpora, outputs and logs (default /tmp/kg-bench)")
     ap.add_argument("--keep", action="store_true", help="keep the build outputs (the 10,000 one is tens of GB)")
@@ -849,7 +852,7 @@ def main(argv: list[str] | None = None) -> int:
     base_size = args.baseline_size if args.baseline_size is not None else (sizes[0] if q else min(1000, sizes[-1]))
     skip = {s.strip() for s in args.skip.split(",") if s.strip()}
     if "all" in skip:
-        skip |= {"build", "queries", "export", "incremental", "floor", "baseline"}
+        skip |= STAGES
     json_path = args.json or (args.work_dir / "results-quick.json" if q else HERE / "results.json")
     largest = sizes[-1]
     runs_of = {n: (big_runs if n == largest and len(sizes) > 1 else runs) for n in sizes}
@@ -886,7 +889,7 @@ def main(argv: list[str] | None = None) -> int:
         json_path.write_text(json.dumps(results, ensure_ascii=False, indent=1, default=str) + "\n", encoding="utf-8")
 
     for n in sizes:
-        if {"build", "queries", "export", "incremental", "floor", "baseline"} <= skip:
+        if STAGES <= skip:
             break
         corpus = subset_tree(corpus_dir, reports, n, work / f"corpus-{n}")
         nchars = sum(chars_each[:n])
@@ -998,7 +1001,16 @@ def main(argv: list[str] | None = None) -> int:
             shutil.rmtree(out, ignore_errors=True)
 
     if args.profile:
-        results["profile"] = profile_build(corpus_dir, reports, args.profile, workers, work)
+        prof = profile_build(corpus_dir, reports, args.profile, workers, work)
+        if STAGES <= skip and json_path.is_file():
+            # profiling alone: add the profile to the results already written, keep the rest
+            old = json.loads(json_path.read_text(encoding="utf-8"))
+            old["profile"] = {**prof, "profile_command": command, "code_digest": code_digest()}
+            json_path.write_text(json.dumps(old, ensure_ascii=False, indent=1, default=str) + "\n", encoding="utf-8")
+            print(render_profile(prof) if prof.get("top_self") else prof)
+            print(f"\nprofile added to {json_path}")
+            return 0
+        results["profile"] = prof
         save()
     results["finished"] = time.strftime("%Y-%m-%d %H:%M:%S %z")
     results["code_digest_end"] = code_digest()
