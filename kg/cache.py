@@ -1,4 +1,4 @@
-"""The extraction cache: one JSON file per (report bytes, pipeline version, config+lexicons).
+"""The extraction cache: one file (a line of checksums, then the facts as JSON) per (report bytes, pipeline version, config+lexicons).
 
 A report's facts are a pure function of its bytes, the code version and the
 configuration, so the hash of the three is the key. Each entry carries a
@@ -19,7 +19,7 @@ from kg.facts import ReportFacts
 from kg.shards import Shard
 
 # Bump when extraction code changes in a way the config digest cannot see.
-PIPELINE_VERSION = f"{__version__}+rules.2"
+PIPELINE_VERSION = f"{__version__}+rules.3"
 
 
 _CODE_DIGEST: str | None = None
@@ -64,19 +64,18 @@ class FactCache:
         """The facts and the shard files of a report; None (and the entry removed) if missing or corrupt."""
         path = self._path(key)
         try:
-            doc = json.loads(path.read_bytes())
-            payload = json.dumps(doc["payload"], ensure_ascii=False, sort_keys=True).encode()
+            header, _, raw = path.read_bytes().partition(b"\n")
             nq, trig = path.with_suffix(".nq"), path.with_suffix(".trig")
-            sums = [_checksum(payload), _file_checksum(nq), _file_checksum(trig)]
-            if doc.get("checksums") != sums:
+            sums = [_checksum(raw), _file_checksum(nq), _file_checksum(trig)]
+            if json.loads(header) != sums:
                 raise ValueError("checksum mismatch")
-            facts = ReportFacts.from_json(doc["payload"])
+            facts = ReportFacts.from_json(json.loads(raw))
             return facts, Shard(facts.report, nq, trig)
         except FileNotFoundError:
             if path.exists():
                 self._drop(path)
             return None
-        except (ValueError, KeyError, TypeError, AttributeError):  # corrupted: drop it, the report is re-read
+        except (ValueError, KeyError, TypeError, AttributeError, IndexError):  # corrupted: drop it, the report is re-read
             self._drop(path)
             return None
 
@@ -91,10 +90,9 @@ class FactCache:
         nq, trig = path.with_suffix(".nq"), path.with_suffix(".trig")
         write_bytes(nq, shard.read_nquads())
         write_bytes(trig, shard.read_trig())
-        payload = facts.to_json()
-        raw = json.dumps(payload, ensure_ascii=False, sort_keys=True).encode()
-        doc = {"checksums": [_checksum(raw), _file_checksum(nq), _file_checksum(trig)], "payload": payload}
-        write_bytes(path, json.dumps(doc, ensure_ascii=False, sort_keys=True).encode())
+        raw = json.dumps(facts.to_json(), ensure_ascii=False).encode()
+        header = json.dumps([_checksum(raw), _file_checksum(nq), _file_checksum(trig)]).encode()
+        write_bytes(path, header + b"\n" + raw)  # checksums on the first line, then the facts
         return Shard(facts.report, nq, trig)
 
     def prune(self, keep: set[str]) -> int:

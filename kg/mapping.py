@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from functools import lru_cache
 from urllib.parse import quote
 
 from pyoxigraph import DefaultGraph, Literal, NamedNode, Quad
@@ -29,7 +30,9 @@ _LABEL = NamedNode(RDFS + "label")
 _ALT = NamedNode(SKOS + "altLabel")
 
 
+@lru_cache(maxsize=None)
 def ckg(local: str) -> NamedNode:
+    """A term of the ontology (cached: the mapping asks for the same few hundred thousands of times)."""
     return NamedNode(CKG + local)
 
 

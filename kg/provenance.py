@@ -1,14 +1,19 @@
 """Evidence as RDF: one named graph per report, holding its facts and the sentences behind them.
 
 The default graph stays the merged contract. Each report's named graph
-(`<report IRI>#graph`) repeats the contract triples of what that report says
-and adds one PROV evidence record per (fact, sentence): the sentence, its
-offsets in the original file, the rule id and the tool version, derived from
-the report. The record names the triple it supports with ckg:subject,
-ckg:predicate and ckg:object (no RDF reification), so one SPARQL pattern finds
-the sentence behind any triple:
+(`<report IRI>#graph`) repeats the contract triples of what that report says,
+the tool version, one node per sentence that states a fact (`<report IRI>#s<start>-<end>`:
+its text and offsets in the original file, derived from the report) and one
+PROV evidence record per (fact, sentence, rule). The record names the triple it
+supports with ckg:subject, ckg:predicate and ckg:object (no RDF reification)
+and points at its sentence, so one SPARQL pattern finds the sentence behind any
+triple:
 
-    GRAPH ?g { ?ev ckg:subject ?s ; ckg:predicate ckg:implements ; ckg:object ?o ; ckg:sentence ?text }
+    GRAPH ?g { ?ev ckg:subject ?s ; ckg:predicate ckg:implements ; ckg:object ?o ;
+                   ckg:sentence/ckg:text ?text }
+
+A sentence is written once however many facts it states: a report's text is
+not repeated on each of its facts (a figure-dense report states a few hundred).
 """
 from __future__ import annotations
 
@@ -25,6 +30,9 @@ from kg.mapping import ID, PROV, RDF, XSD, _safe, ckg, contract_triples, node_ir
 _A = NamedNode(RDF + "type")
 _INT = NamedNode(XSD + "integer")
 _DERIVED = NamedNode(PROV + "wasDerivedFrom")
+_EVIDENCE, _SENTENCE_CLASS = ckg("Evidence"), ckg("Sentence")
+_SENTENCE, _TEXT, _START, _END, _RULE = (ckg(x) for x in ("sentence", "text", "start", "end", "rule"))
+_SUBJECT, _PREDICATE, _OBJECT = ckg("subject"), ckg("predicate"), ckg("object")
 
 
 def graph_iri(report: str) -> NamedNode:
@@ -72,18 +80,36 @@ def _edge_ends(g: KnowledgeGraph, e: Edge):
     return src, tgt
 
 
-def _records(ev: Evidence, s, p, o, graph: NamedNode) -> list[Quad]:
-    """One evidence record (9 triples); its tool version sits once on the report's graph."""
-    r = evidence_iri(ev, s, p, o)
+def sentence_iri(ev: Evidence) -> NamedNode:
+    """The sentence's node: the report IRI with the sentence's offsets in the original file."""
+    return NamedNode(f"{report_iri(ev.report).value}#s{int(ev.start)}-{int(ev.end)}")
+
+
+def _sentence(ev: Evidence, node: NamedNode, graph: NamedNode) -> list[Quad]:
+    """The sentence once: its text, offsets and report (5 triples)."""
     return [Quad(x, y, z, graph) for x, y, z in (
-        (r, _A, ckg("Evidence")),
-        (r, ckg("sentence"), Literal(_safe(ev.sentence))),
-        (r, ckg("start"), Literal(str(int(ev.start)), datatype=_INT)),
-        (r, ckg("end"), Literal(str(int(ev.end)), datatype=_INT)),
-        (r, ckg("rule"), Literal(_safe(ev.rule))),
-        (r, _DERIVED, report_iri(ev.report)),
-        (r, ckg("subject"), s), (r, ckg("predicate"), p), (r, ckg("object"), o),
+        (node, _A, _SENTENCE_CLASS),
+        (node, _TEXT, Literal(_safe(ev.sentence))),
+        (node, _START, Literal(str(int(ev.start)), datatype=_INT)),
+        (node, _END, Literal(str(int(ev.end)), datatype=_INT)),
+        (node, _DERIVED, report_iri(ev.report)),
     )]
+
+
+def _records(ev: Evidence, s, p, o, graph: NamedNode, sentences: dict) -> list[Quad]:
+    """One evidence record (6 triples), and its sentence's node the first time the sentence is seen."""
+    r = evidence_iri(ev, s, p, o)
+    key = (ev.start, ev.end)
+    node = sentences.get(key)
+    out = []
+    if node is None:
+        node = sentences[key] = sentence_iri(ev)
+        out = _sentence(ev, node, graph)
+    out += [Quad(x, y, z, graph) for x, y, z in (
+        (r, _A, _EVIDENCE), (r, _SENTENCE, node), (r, _RULE, Literal(_safe(ev.rule))),
+        (r, _SUBJECT, s), (r, _PREDICATE, p), (r, _OBJECT, o),
+    )]
+    return out
 
 
 def evidence_quads(g: KnowledgeGraph) -> list[Quad]:
@@ -96,16 +122,17 @@ def evidence_quads(g: KnowledgeGraph) -> list[Quad]:
         view = views[report]
         out += [Quad(q.subject, q.predicate, q.object, graph) for q in contract_triples(view)]
         out.append(Quad(graph, ckg("toolVersion"), Literal(__version__), graph))
+        sentences: dict = {}
         for n in view.sorted_nodes():
             s = node_iri(n.ref, n)
             for ev in n.evidence:
-                out += _records(ev, s, _A, ckg(n.type), graph)
+                out += _records(ev, s, _A, ckg(n.type), graph, sentences)
         for e in view.sorted_edges():
             s, o = _edge_ends(view, e)
             if s is None or o is None:
                 continue
             for ev in e.evidence:
-                out += _records(ev, s, ckg(e.type), o, graph)
+                out += _records(ev, s, ckg(e.type), o, graph, sentences)
     return ordered(out)
 
 

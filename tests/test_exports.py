@@ -101,8 +101,8 @@ def test_evidence_graph_names_triple_sentence_offsets_rule_and_report(sample_out
         PREFIX prov: <http://www.w3.org/ns/prov#>
         SELECT ?g ?text ?start ?end ?rule ?r ?v WHERE { GRAPH ?g {
           ?ev a ckg:Evidence ; ckg:subject ?s ; ckg:predicate ckg:implements ; ckg:object ?o ;
-              ckg:sentence ?text ; ckg:start ?start ; ckg:end ?end ; ckg:rule ?rule ;
-              prov:wasDerivedFrom ?r .
+              ckg:rule ?rule ; ckg:sentence ?sn .
+          ?sn a ckg:Sentence ; ckg:text ?text ; ckg:start ?start ; ckg:end ?end ; prov:wasDerivedFrom ?r .
           ?g ckg:toolVersion ?v .
           ?s ckg:adminCode "510723" } }"""))
     assert len(rows) == 1

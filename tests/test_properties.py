@@ -109,7 +109,7 @@ def test_any_label_and_report_name_round_trip_through_every_exporter(label, repo
             for values in _rdf_values(out / name, fmt, "https://w3id.org/county-kg/ontology#fileName"):
                 assert want_report in values, name
             if fmt != "turtle":  # the evidence sentence lives in the report's named graph
-                for values in _rdf_values(out / name, fmt, "https://w3id.org/county-kg/ontology#sentence"):
+                for values in _rdf_values(out / name, fmt, "https://w3id.org/county-kg/ontology#text"):
                     assert _safe(f"盐亭县实施{label}。") in values, name
         gml = nx.read_graphml(out / "graph.graphml")
         gexf = nx.read_gexf(out / "graph.gexf")

@@ -477,10 +477,11 @@ def test_damaged_cache_shard_is_detected_and_rebuilt(tmp_path, nlp, damage):
         trig.write_bytes(trig.read_bytes()[:-10])
     elif damage == "nq-deleted":
         nq.unlink()
-    else:  # valid JSON, wrong content
-        doc = json.loads(entry.read_bytes())
-        doc["payload"]["report"] = "someone-else.txt"
-        entry.write_bytes(json.dumps(doc).encode())
+    else:  # valid checksum line and valid JSON, wrong content
+        header, _, raw = entry.read_bytes().partition(b"\n")
+        payload = json.loads(raw)
+        payload["report"] = "someone-else.txt"
+        entry.write_bytes(header + b"\n" + json.dumps(payload).encode())
     res = build(c, out, nlp=nlp)
     assert (res.extracted, res.cached) == (1, 1)
     assert _files(out) == files
