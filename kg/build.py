@@ -31,6 +31,7 @@ class BuildResult:
     outputs: list[Path] = field(default_factory=list)
     extracted: int = 0    # reports read this time (the rest came from the cache)
     cached: int = 0
+    store_update: str = ""  # "full" (loaded from graph.nq) or "incremental" (changed graphs only)
 
 
 def process_source(nlp, source: read.Source) -> ReportFacts:
@@ -43,10 +44,10 @@ def process_report(nlp, path: Path, corpus: Path) -> ReportFacts:
     return process_source(nlp, read.read_report(path, corpus))
 
 
-def export(graph: KnowledgeGraph, out: Path, shards: list | None = None) -> list[Path]:
+def export(graph: KnowledgeGraph, out: Path, shards: list | None = None, info: dict | None = None) -> list[Path]:
     from kg.export import export_all
 
-    return export_all(graph, out, shards=shards)
+    return export_all(graph, out, shards=shards, info=info)
 
 
 def _config_digest(config_path: Path | None) -> str:
@@ -111,10 +112,12 @@ def build(corpus: Path, out: Path, nlp=None, on_skip: Callable[[str], None] | No
     ordered = [facts[n] for n in sorted(facts)]
     # the evidence is already in each report's shard; the CLI drops the merged copy to save memory
     graph = merge(ordered, keep_evidence=keep_evidence or not export_outputs or len(shards) != len(facts))
-    outputs = export(graph, out, [shards[n] for n in sorted(shards)]) if export_outputs else []
+    info: dict = {}
+    outputs = export(graph, out, [shards[n] for n in sorted(shards)], info) if export_outputs else []
     manifest.save(cache_root)
     cache.prune({r["key"] for r in manifest.reports.values() if r.get("key")})
-    return BuildResult(graph, ordered, skipped, outputs, extracted=len(todo), cached=hits)
+    return BuildResult(graph, ordered, skipped, outputs, extracted=len(todo), cached=hits,
+                       store_update=info.get("store", ""))
 
 
 @dataclass

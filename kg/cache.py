@@ -26,13 +26,15 @@ _CODE_DIGEST: str | None = None
 
 
 def code_digest() -> str:
-    """A hash of the code that decides the facts (reading, normalising, the NLP rules and mapping to
-    facts): a changed rule invalidates the cache as a changed lexicon does, even between releases."""
+    """A hash of the code that decides the facts and their cached shards (reading, normalising, the NLP
+    rules, mapping to facts and to RDF): a changed rule invalidates the cache as a changed lexicon does,
+    even between releases."""
     global _CODE_DIGEST
     if _CODE_DIGEST is None:
         root = Path(__file__).resolve().parent
         files = [root / "read.py", root / "normalize.py", root / "facts.py", root / "divisions.py",
-                 root / "lexicons.py", *sorted((root / "nlp").glob("*.py"))]
+                 root / "lexicons.py", root / "graph.py", root / "mapping.py", root / "provenance.py",
+                 root / "shards.py", *sorted((root / "nlp").glob("*.py"))]
         h = hashlib.sha256()
         for f in files:
             h.update(f.name.encode() + b"\0" + f.read_bytes())

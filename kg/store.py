@@ -36,9 +36,10 @@ def store_path(out_dir: Path) -> Path:
     return Path(out_dir) / STORE_DIR
 
 
-def load_file(nquads: Path, out_dir: Path) -> Path:
+def load_file(nquads: Path, out_dir: Path, fill_after=None) -> Path:
     """Bulk-load an N-Quads file (parsed in Rust, not quad by quad in Python) and swap the store in."""
-    return _swap_in(out_dir, lambda store: store.bulk_load(path=str(nquads), format=RdfFormat.N_QUADS))
+    return _swap_in(out_dir, lambda store: store.bulk_load(path=str(nquads), format=RdfFormat.N_QUADS),
+                    fill_after=fill_after)
 
 
 def load(quads: Iterable[Quad], out_dir: Path) -> Path:
@@ -58,14 +59,18 @@ def _stale_stores(folder: Path) -> list[Path]:
     return out
 
 
-def _swap_in(out_dir: Path, fill) -> Path:
-    """Fill a new store beside OUT/store and swap it in atomically (rename, rename, delete)."""
+def _swap_in(out_dir: Path, fill, start_from: Path | None = None, fill_after=None) -> Path:
+    """Fill a new store beside OUT/store (or patch `start_from`, a checkpoint of it) and swap it in
+    atomically (rename, rename, delete). `fill_after(folder)` adds files to the folder before the swap."""
     target = store_path(out_dir)
     target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f".{STORE_DIR}.new-{os.getpid()}")
+    tmp = start_from or target.with_name(f".{STORE_DIR}.new-{os.getpid()}")
     old = target.with_name(f".{STORE_DIR}.old-{os.getpid()}")
-    for p in (tmp, old, *_stale_stores(target.parent)):
-        shutil.rmtree(p, ignore_errors=True)
+    for p in (old, *_stale_stores(target.parent), *(() if start_from else (tmp,))):
+        if Path(p) != Path(tmp):
+            shutil.rmtree(p, ignore_errors=True)
+    if start_from is None:
+        shutil.rmtree(tmp, ignore_errors=True)
     store = Store(str(tmp))
     try:
         fill(store)
@@ -76,6 +81,8 @@ def _swap_in(out_dir: Path, fill) -> Path:
         raise
     del store  # the last reference: RocksDB's handle and lock go with it (no gc.collect: it costs
     # seconds on a heap of millions of quads)
+    if fill_after is not None:
+        fill_after(tmp)
     if target.exists():
         os.replace(target, old)
     os.replace(tmp, target)
@@ -113,9 +120,12 @@ def check(sparql: str, allow_update: bool = False) -> bool:
 
 def _run(path: str, sparql: str, is_update: bool):
     if is_update:
+        from kg.store_sync import STATE_FILE
+
         store = Store(path)
         store.update(sparql)
         store.flush()
+        Path(path, STATE_FILE).unlink(missing_ok=True)  # changed by hand: the next build reloads it in full
         return ["updated"], [(Literal("true", datatype=_BOOLEAN),)]
     store = Store.read_only(path)
     result = store.query(sparql)

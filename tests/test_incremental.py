@@ -74,6 +74,46 @@ def test_add_change_delete_reread_only_what_changed(small_corpus, tmp_path, nlp)
     assert "乌审旗" not in (out / "graph.ttl").read_text(encoding="utf-8")
 
 
+def _dataset(out: Path) -> list[bytes]:
+    from pyoxigraph import RdfFormat, Store
+
+    return sorted(Store.read_only(str(out / "store")).dump(format=RdfFormat.N_QUADS).splitlines())
+
+
+def test_store_is_patched_not_reloaded_and_equals_a_full_load(small_corpus, tmp_path, nlp):
+    """After adding, changing and deleting a report the patched store holds exactly what a fresh
+    build's store holds, quad for quad."""
+    out = tmp_path / "out"
+    assert build(small_corpus, out, nlp=nlp).store_update == "full"
+    steps = [
+        lambda: shutil.copy(Path(__file__).resolve().parent.parent / "corpus" / "004_c08bcf71cc10af30.txt",
+                            small_corpus),
+        lambda: (small_corpus / "000_820299a8950da9aa.txt").write_text(
+            "盐亭县实施“青苗培育工程”，培训年轻干部120名。\n", encoding="utf-8"),
+        lambda: (small_corpus / "001_80bae33e4e5280a8.txt").unlink(),
+    ]
+    for i, step in enumerate(steps):
+        step()
+        res = build(small_corpus, out, nlp=nlp)
+        assert res.store_update == "incremental"
+        fresh = build(small_corpus, tmp_path / f"fresh{i}", nlp=nlp)
+        assert fresh.store_update == "full"
+        assert _dataset(out) == _dataset(tmp_path / f"fresh{i}")
+    assert any("青苗培育工程".encode() in q for q in _dataset(out))
+    assert not any(b"001_80bae33e4e5280a8" in q for q in _dataset(out))
+
+
+def test_store_changed_by_an_update_query_is_reloaded_in_full(small_corpus, tmp_path, nlp):
+    from kg import store
+
+    out = tmp_path / "out"
+    build(small_corpus, out, nlp=nlp)
+    store.query(out, "INSERT DATA { <urn:x> <urn:y> <urn:z> }", allow_update=True)
+    shutil.copy(Path(__file__).resolve().parent.parent / "corpus" / "004_c08bcf71cc10af30.txt", small_corpus)
+    assert build(small_corpus, out, nlp=nlp).store_update == "full"
+    assert not any(b"urn:x" in q for q in _dataset(out))
+
+
 def test_failed_report_is_reported_by_status(small_corpus, tmp_path, nlp):
     out = tmp_path / "out"
     (small_corpus / "broken.txt").write_bytes(b"\x00\x01\x02" * 100)

@@ -63,11 +63,12 @@ def write_trig_shards(default: list[Quad], shards: list, path: Path) -> Path:
     return path
 
 
-def write_nquads_shards(default: list[Quad], shards: list, path: Path) -> Path:
+def write_nquads_shards(default: list[Quad] | bytes, shards: list, path: Path) -> Path:
+    """The default graph (quads, or their N-Quads bytes) followed by every report's graph."""
     from kg.export.atomic import atomic_path
 
     with atomic_path(path) as tmp, open(tmp, "wb") as fh:
-        fh.write(serialize(default, format=RdfFormat.N_QUADS))
+        fh.write(default if isinstance(default, bytes) else serialize(default, format=RdfFormat.N_QUADS))
         for shard in shards:
             fh.write(shard.read_nquads())
     return path
