@@ -71,7 +71,9 @@ def node_iri(ref: tuple[str, str], node: Node | None = None) -> NamedNode:
     return NamedNode(f"{ID}{typ.lower()}/{slug(key)}")
 
 
+@lru_cache(maxsize=65536)
 def report_iri(name: str) -> NamedNode:
+    """A report's IRI (cached: every entity names the reports it is mentioned in)."""
     return node_iri(("Report", name))
 
 

@@ -33,13 +33,14 @@ def export_all(graph: KnowledgeGraph, out: Path, store: bool = True, shards: lis
     # The store load is Rust that releases the GIL: it runs beside the Python exporters.
     loading = _StoreLoad(out, default_nq, shards, nq) if store else None
     try:
+        table = tables.rows(graph)
         paths = [
             turtle.write(graph, out / "graph.ttl", default),
             turtle.write_trig_shards(default, shards, out / "graph.trig"),
             nq,
-            graphml.write(graph, out / "graph.graphml"),
-            gexf.write(graph, out / "graph.gexf"),
-            *tables.write(graph, out / "nodes.csv", out / "edges.csv"),
+            graphml.write(graph, out / "graph.graphml", table),
+            gexf.write(graph, out / "graph.gexf", table),
+            *tables.write(graph, out / "nodes.csv", out / "edges.csv", table),
         ]
     finally:
         if loading is not None:

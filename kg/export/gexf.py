@@ -12,8 +12,8 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from kg import __version__
-from kg.export.xmldoc import element, start_tag, write_streamed
-from kg.export.tables import edge_rows, node_rows
+from kg.export.xmldoc import attr, element, start_tag, write_streamed
+from kg.export.tables import rows as table_rows
 from kg.graph import KnowledgeGraph
 
 NS = "http://gexf.net/1.3"
@@ -48,17 +48,17 @@ def _attributes(cls: str, attrs: dict) -> list[str]:
     return out
 
 
-def _attvalues(parent: ET.Element, attrs: dict, row: dict) -> None:
-    el = ET.SubElement(parent, "attvalues")
-    for name, typ in attrs.items():
-        if row.get(name) is not None:
-            ET.SubElement(el, "attvalue", {"for": name, "value": _value(row[name], typ)})
+def _attvalues(attrs: dict, row: dict) -> str:
+    """`<attvalues>` with one `<attvalue>` per attribute that has a value (formatted directly: a node or
+    edge is one f-string, not an ElementTree element; the bytes are the same)."""
+    values = "".join(f'<attvalue for="{name}" value="{attr(_value(row[name], typ))}" />'
+                     for name, typ in attrs.items() if row.get(name) is not None)
+    return f"<attvalues>{values}</attvalues>" if values else "<attvalues />"
 
 
-def lines(g: KnowledgeGraph):
+def lines(g: KnowledgeGraph, table: tuple | None = None):
     """The document line by line: one line per node and per edge, no tree of the whole graph."""
-    nodes = node_rows(g)
-    edges = edge_rows(g, {r["id"] for r in nodes})
+    nodes, edges = table or table_rows(g)
     dynamic = any(r["start"] for r in nodes)
     yield start_tag("gexf", {"xmlns": NS, "xmlns:viz": VIZ, "xmlns:xsi": XSI,
                              "xsi:schemaLocation": f"{NS} {NS}/gexf.xsd", "version": "1.3"})
@@ -74,23 +74,18 @@ def lines(g: KnowledgeGraph):
     yield from _attributes("edge", EDGE_ATTRS)
     yield "    <nodes>"
     for row in nodes:
-        el = ET.Element("node", id=row["id"], label=row["label"])
-        if dynamic and row["start"]:
-            el.set("start", row["start"])
-        _attvalues(el, NODE_ATTRS, row)
+        start = f' start="{attr(row["start"])}"' if dynamic and row["start"] else ""
         r, gr, b = COLORS.get(row["type"], (0, 0, 0))
-        ET.SubElement(el, "viz:size", value=repr(4.0 + 6.0 * row["reports"]))
-        ET.SubElement(el, "viz:color", r=str(r), g=str(gr), b=str(b), a="1.0")
-        yield "      " + element(el)
+        yield (f'      <node id="{attr(row["id"])}" label="{attr(row["label"])}"{start}>'
+               f'{_attvalues(NODE_ATTRS, row)}<viz:size value="{4.0 + 6.0 * row["reports"]!r}" />'
+               f'<viz:color r="{r}" g="{gr}" b="{b}" a="1.0" /></node>')
     yield "    </nodes>"
     yield "    <edges>"
     for row in edges:
-        el = ET.Element("edge", id=row["id"], source=row["source"], target=row["target"],
-                        label=row["relation"], weight=repr(row["weight"]))
-        if dynamic and row["start"]:
-            el.set("start", row["start"])
-        _attvalues(el, EDGE_ATTRS, {**row, "reports": int(row["weight"])})
-        yield "      " + element(el)
+        start = f' start="{attr(row["start"])}"' if dynamic and row["start"] else ""
+        yield (f'      <edge id="{attr(row["id"])}" source="{attr(row["source"])}" target="{attr(row["target"])}" '
+               f'label="{attr(row["relation"])}" weight="{attr(repr(row["weight"]))}"{start}>'
+               f'{_attvalues(EDGE_ATTRS, {**row, "reports": int(row["weight"])})}</edge>')
     yield "    </edges>"
     yield "  </graph>"
     yield "</gexf>"
@@ -100,6 +95,7 @@ def to_xml(g: KnowledgeGraph) -> bytes:
     return ('<?xml version="1.0" encoding="UTF-8"?>\n' + "".join(x + "\n" for x in lines(g))).encode("utf-8")
 
 
-def write(g: KnowledgeGraph, path: Path) -> Path:
-    write_streamed(path, lines(g))
+def write(g: KnowledgeGraph, path: Path, table: tuple | None = None) -> Path:
+    """`table` is `kg.export.tables.rows(g)` when the caller has it already."""
+    write_streamed(path, lines(g, table))
     return path

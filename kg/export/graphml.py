@@ -13,8 +13,8 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from kg.export.xmldoc import element, start_tag, write_streamed
-from kg.export.tables import edge_rows, node_rows
+from kg.export.xmldoc import attr, element, start_tag, text, write_streamed
+from kg.export.tables import rows as table_rows
 from kg.graph import KnowledgeGraph
 
 NS = "http://graphml.graphdrawing.org/xmlns"
@@ -35,13 +35,14 @@ def _text(value, typ: str) -> str:
     return str(value)
 
 
-def _data(parent: ET.Element, prefix: str, keys: dict, row: dict) -> None:
-    for name, typ in keys.items():
-        if row.get(name) is not None:
-            ET.SubElement(parent, "data", key=f"{prefix}_{name}").text = _text(row[name], typ)
+def _data(prefix: str, keys: dict, row: dict) -> str:
+    """The row's `<data>` children, one per key that has a value (formatted directly: a node or edge
+    is one f-string, not an ElementTree element; the bytes are the same)."""
+    return "".join(f'<data key="{prefix}_{name}">{text(_text(row[name], typ))}</data>'
+                   for name, typ in keys.items() if row.get(name) is not None)
 
 
-def lines(g: KnowledgeGraph):
+def lines(g: KnowledgeGraph, table: tuple | None = None):
     """The document line by line: keys, then one line per node and per edge."""
     yield start_tag("graphml", {"xmlns": NS, "xmlns:xsi": XSI, "xsi:schemaLocation": SCHEMA})
     for prefix, target, keys in (("n", "node", NODE_KEYS), ("e", "edge", EDGE_KEYS)):
@@ -49,15 +50,14 @@ def lines(g: KnowledgeGraph):
             yield "  " + element(ET.Element("key", {"id": f"{prefix}_{name}", "for": target, "attr.name": name,
                                                     "attr.type": typ}))
     yield "  " + start_tag("graph", {"id": "county-kg", "edgedefault": "directed"})
-    nodes = node_rows(g)
+    nodes, edges = table or table_rows(g)
     for row in nodes:
-        el = ET.Element("node", id=row["id"])
-        _data(el, "n", NODE_KEYS, row)
-        yield "    " + element(el)
-    for row in edge_rows(g, {r["id"] for r in nodes}):
-        el = ET.Element("edge", id=row["id"], source=row["source"], target=row["target"])
-        _data(el, "e", EDGE_KEYS, row)
-        yield "    " + element(el)
+        data = _data("n", NODE_KEYS, row)
+        yield f'    <node id="{attr(row["id"])}">{data}</node>' if data else f'    <node id="{attr(row["id"])}" />'
+    for row in edges:
+        head = f'    <edge id="{attr(row["id"])}" source="{attr(row["source"])}" target="{attr(row["target"])}"'
+        data = _data("e", EDGE_KEYS, row)
+        yield f"{head}>{data}</edge>" if data else f"{head} />"
     yield "  </graph>"
     yield "</graphml>"
 
@@ -66,6 +66,7 @@ def to_xml(g: KnowledgeGraph) -> bytes:
     return ('<?xml version="1.0" encoding="UTF-8"?>\n' + "".join(x + "\n" for x in lines(g))).encode("utf-8")
 
 
-def write(g: KnowledgeGraph, path: Path) -> Path:
-    write_streamed(path, lines(g))
+def write(g: KnowledgeGraph, path: Path, table: tuple | None = None) -> Path:
+    """`table` is `kg.export.tables.rows(g)` when the caller has it already."""
+    write_streamed(path, lines(g, table))
     return path

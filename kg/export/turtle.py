@@ -10,7 +10,7 @@ from __future__ import annotations
 from itertools import chain
 from pathlib import Path
 
-from pyoxigraph import Quad, RdfFormat, Triple, serialize
+from pyoxigraph import Quad, RdfFormat, serialize
 
 from kg.alignments import GEO, ORG, alignment_triples
 from kg.export.atomic import write_bytes
@@ -36,8 +36,9 @@ def dataset_quads(g: KnowledgeGraph, default: list[Quad] | None = None) -> list[
 
 
 def write(g: KnowledgeGraph, path: Path, default: list[Quad] | None = None) -> Path:
-    triples = [Triple(q.subject, q.predicate, q.object) for q in (default if default is not None else default_quads(g))]
-    write_bytes(path, serialize(triples, format=RdfFormat.TURTLE, prefixes=RDF_PREFIXES))
+    # default-graph quads serialise as Turtle as they are (no copy into Triple objects)
+    quads = default if default is not None else default_quads(g)
+    write_bytes(path, serialize(quads, format=RdfFormat.TURTLE, prefixes=RDF_PREFIXES))
     return path
 
 

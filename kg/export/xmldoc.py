@@ -15,6 +15,16 @@ _ATTR = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;",
                        "\r": "&#13;", "\n": "&#10;", "\t": "&#09;"})
 
 
+def attr(value) -> str:
+    """An attribute value escaped as ElementTree escapes it."""
+    return str(value).translate(_ATTR)
+
+
+def text(value) -> str:
+    """Element text escaped as ElementTree escapes it (and a CR, which would come back as LF)."""
+    return str(value).translate(_TEXT)
+
+
 def _open(tag: str, attrib: dict) -> str:
     if not attrib:
         return "<" + tag
