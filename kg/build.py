@@ -62,6 +62,13 @@ def _config_digest(config_path: Path | None) -> str:
     return hashlib.sha256(f"{config_digest(config_path)}\0{code_digest()}".encode()).hexdigest()
 
 
+def _without_evidence(facts: ReportFacts) -> ReportFacts:
+    """The facts with empty evidence lists: the shard holds the evidence, memory need not."""
+    for item in (*facts.entities, *facts.relations):
+        item.evidence = []
+    return facts
+
+
 @contextmanager
 def _collector_paused():
     """Merging and exporting create millions of small acyclic objects (nodes, quads, rows); the cyclic
@@ -84,6 +91,7 @@ def build(corpus: Path, out: Path, nlp=None, on_skip: Callable[[str], None] | No
     from kg import executors
 
     corpus, out = Path(corpus), Path(out)
+    keep_evidence = keep_evidence or not export_outputs  # without exports the facts are all there is
     cache_root = out / CACHE_DIR
     cache = FactCache(cache_root)
     cfg = _config_digest(config_path)
@@ -96,7 +104,7 @@ def build(corpus: Path, out: Path, nlp=None, on_skip: Callable[[str], None] | No
         name = read._rel(path, corpus)
         digest = read.file_digest(path)
         key = report_key(f"{name}\0{digest}", cfg) if digest else None
-        hit = cache.get(key) if key and not full else None
+        hit = cache.get(key, evidence=keep_evidence) if key and not full else None
         if hit is not None:
             hits += 1
             facts[name], shards[name] = hit
@@ -118,6 +126,8 @@ def build(corpus: Path, out: Path, nlp=None, on_skip: Callable[[str], None] | No
             facts[name], shards[name] = value
             if key:  # keep the shard on disk, not in memory
                 shards[name] = cache.put(key, *value)
+            if not keep_evidence:
+                facts[name] = _without_evidence(facts[name])
             manifest.reports[name] = {"digest": digest, "key": key, "status": "ok"}
         else:
             skipped.append(value)
@@ -129,7 +139,7 @@ def build(corpus: Path, out: Path, nlp=None, on_skip: Callable[[str], None] | No
     info: dict = {}
     with _collector_paused():
         # the evidence is already in each report's shard; the CLI drops the merged copy to save memory
-        graph = merge(ordered, keep_evidence=keep_evidence or not export_outputs or len(shards) != len(facts))
+        graph = merge(ordered, keep_evidence=keep_evidence)
         outputs = export(graph, out, [shards[n] for n in sorted(shards)], info) if export_outputs else []
     manifest.save(cache_root)
     cache.prune({r["key"] for r in manifest.reports.values() if r.get("key")})

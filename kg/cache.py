@@ -1,4 +1,4 @@
-"""The extraction cache: one file (a line of checksums, then the facts as JSON) per (report bytes, pipeline version, config+lexicons).
+"""The extraction cache: one file (a line of checksums, the facts and their evidence as JSON) per (report bytes, pipeline version, config+lexicons).
 
 A report's facts are a pure function of its bytes, the code version and the
 configuration, so the hash of the three is the key. Each entry carries a
@@ -62,8 +62,11 @@ class FactCache:
     def _path(self, key: str) -> Path:
         return self.dir / key[:2] / f"{key}.json"
 
-    def get(self, key: str) -> tuple[ReportFacts, Shard] | None:
-        """The facts and the shard files of a report; None (and the entry removed) if missing or corrupt."""
+    def get(self, key: str, evidence: bool = True) -> tuple[ReportFacts, Shard] | None:
+        """The facts and the shard files of a report; None (and the entry removed) if missing or corrupt.
+
+        Without `evidence` the evidence lists stay unparsed (empty): a build whose evidence is in the
+        cached shards needs none of it, and it is most of an entry."""
         path = self._path(key)
         try:
             header, _, raw = path.read_bytes().partition(b"\n")
@@ -71,7 +74,12 @@ class FactCache:
             sums = [_checksum(raw), _file_checksum(nq), _file_checksum(trig)]
             if json.loads(header) != sums:
                 raise ValueError("checksum mismatch")
-            facts = ReportFacts.from_json(json.loads(raw))
+            facts_line, newline, evidence_line = raw.partition(b"\n")
+            if not newline:
+                raise ValueError("no evidence line")
+            facts = ReportFacts.from_json(json.loads(facts_line))
+            if evidence:
+                facts.with_evidence(json.loads(evidence_line))
             return facts, Shard(facts.report, nq, trig)
         except FileNotFoundError:
             if path.exists():
@@ -92,9 +100,10 @@ class FactCache:
         nq, trig = path.with_suffix(".nq"), path.with_suffix(".trig")
         write_bytes(nq, shard.read_nquads())
         write_bytes(trig, shard.read_trig())
-        raw = json.dumps(facts.to_json(), ensure_ascii=False).encode()
+        raw = (json.dumps(facts.to_json(evidence=False), ensure_ascii=False).encode() + b"\n"
+               + json.dumps(facts.evidence_json(), ensure_ascii=False).encode())
         header = json.dumps([_checksum(raw), _file_checksum(nq), _file_checksum(trig)]).encode()
-        write_bytes(path, header + b"\n" + raw)  # checksums on the first line, then the facts
+        write_bytes(path, header + b"\n" + raw)  # a line of checksums, the facts, their evidence
         return Shard(facts.report, nq, trig)
 
     def prune(self, keep: set[str]) -> int:

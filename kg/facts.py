@@ -33,6 +33,11 @@ class Evidence:
     rule: str
 
 
+def evidence_json(items: list[Evidence]) -> list[dict]:
+    return [{"report": e.report, "sentence": e.sentence, "start": e.start, "end": e.end, "rule": e.rule}
+            for e in items]
+
+
 @dataclass
 class Entity:
     """One thing found in one report; `key` is its identity across reports."""
@@ -69,21 +74,36 @@ class ReportFacts:
     relations: list[Relation] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # e.g. mojibake found, with offsets
 
-    def to_json(self) -> dict:
-        """The same dict as `dataclasses.asdict`, built directly (asdict's deep copy was most of a
-        cache write)."""
+    def to_json(self, evidence: bool = True) -> dict:
+        """The same dict as `dataclasses.asdict` (without the evidence lists if `evidence` is false),
+        built directly: asdict's deep copy was most of a cache write."""
         def ev(items):
-            return [{"report": e.report, "sentence": e.sentence, "start": e.start, "end": e.end, "rule": e.rule}
-                    for e in items]
+            return {"evidence": evidence_json(items)} if evidence else {}
 
         return {
             "report": self.report, "meta": dict(self.meta),
             "entities": [{"type": e.type, "key": e.key, "label": e.label, "surfaces": list(e.surfaces),
-                          "attrs": dict(e.attrs), "evidence": ev(e.evidence)} for e in self.entities],
+                          "attrs": dict(e.attrs), **ev(e.evidence)} for e in self.entities],
             "relations": [{"type": r.type, "source": list(r.source), "target": list(r.target),
-                           "evidence": ev(r.evidence)} for r in self.relations],
+                           **ev(r.evidence)} for r in self.relations],
             "notes": list(self.notes),
         }
+
+    def evidence_json(self) -> dict:
+        """The evidence lists alone, in entity and relation order (see `with_evidence`)."""
+        return {"entities": [evidence_json(e.evidence) for e in self.entities],
+                "relations": [evidence_json(r.evidence) for r in self.relations]}
+
+    def with_evidence(self, data: dict) -> "ReportFacts":
+        """Attach evidence lists written by `evidence_json` (lengths must match)."""
+        ents, rels = data["entities"], data["relations"]
+        if len(ents) != len(self.entities) or len(rels) != len(self.relations):
+            raise ValueError("evidence does not match the facts")
+        for e, items in zip(self.entities, ents):
+            e.evidence = [Evidence(**x) for x in items]
+        for r, items in zip(self.relations, rels):
+            r.evidence = [Evidence(**x) for x in items]
+        return self
 
     @classmethod
     def from_json(cls, data: dict) -> "ReportFacts":

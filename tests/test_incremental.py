@@ -156,3 +156,18 @@ def test_one_worker_many_workers_and_dask_give_identical_graphs(small_corpus, tm
         res = build(small_corpus, dask_out, executor="dask", scheduler=client)
     assert res.extracted == 3
     assert _files(one) == _files(many) == _files(dask_out)
+
+
+def test_cache_entry_gives_the_facts_back_with_or_without_their_evidence(small_corpus, tmp_path, nlp):
+    from kg.build import process_report
+    from kg.cache import FactCache
+    from kg.shards import shard_of
+
+    facts = process_report(nlp, small_corpus / "000_820299a8950da9aa.txt", small_corpus)
+    cache = FactCache(tmp_path / "cache")
+    cache.put("ab" * 32, facts, shard_of(facts))
+    full, _ = cache.get("ab" * 32)
+    assert full.to_json() == facts.to_json() and any(e.evidence for e in full.entities)
+    bare, _ = cache.get("ab" * 32, evidence=False)
+    assert bare.to_json(evidence=False) == facts.to_json(evidence=False)
+    assert not any(e.evidence for e in bare.entities) and not any(r.evidence for r in bare.relations)

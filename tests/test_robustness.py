@@ -478,10 +478,10 @@ def test_damaged_cache_shard_is_detected_and_rebuilt(tmp_path, nlp, damage):
     elif damage == "nq-deleted":
         nq.unlink()
     else:  # valid checksum line and valid JSON, wrong content
-        header, _, raw = entry.read_bytes().partition(b"\n")
-        payload = json.loads(raw)
+        header, facts_line, evidence_line = entry.read_bytes().split(b"\n")
+        payload = json.loads(facts_line)
         payload["report"] = "someone-else.txt"
-        entry.write_bytes(header + b"\n" + json.dumps(payload).encode())
+        entry.write_bytes(b"\n".join((header, json.dumps(payload).encode(), evidence_line)))
     res = build(c, out, nlp=nlp)
     assert (res.extracted, res.cached) == (1, 1)
     assert _files(out) == files
