@@ -87,63 +87,102 @@ def _num(v: float) -> Literal:
     return Literal(repr(float(v)), datatype=NamedNode(XSD + "decimal"))
 
 
-def contract_triples(g: KnowledgeGraph) -> list[Quad]:
-    """The default graph: everything ANNOTATION.md's table lists, in a fixed order for byte-identical output."""
-    dg = DefaultGraph()
-    out: list[Quad] = []
-    iris = {ref: node_iri(ref, n) for ref, n in g.nodes.items()}
+# N-Triples terms, written as text: the default graph has a million statements for a thousand
+# figure-dense reports, and building a pyoxigraph object per term was most of its cost. Oxigraph
+# parses the text back wherever objects are needed (Turtle, TriG, the store, shards).
+_NT_ESCAPE = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
+_XSD_INTEGER, _XSD_DECIMAL = f"<{XSD}integer>", f"<{XSD}decimal>"
+
+
+def nt_literal(text: str, lang: str | None = None) -> str:
+    """A plain or language-tagged literal (tags lowercased, as Oxigraph writes them)."""
+    body = '"' + _safe(text).translate(_NT_ESCAPE) + '"'
+    return f"{body}@{lang.lower()}" if lang else body
+
+
+def nt_number(v: float) -> str:
+    if float(v).is_integer():
+        return f'"{int(v)}"^^{_XSD_INTEGER}'
+    return f'"{float(v)!r}"^^{_XSD_DECIMAL}'
+
+
+@lru_cache(maxsize=None)
+def _nt_ckg(local: str) -> str:
+    return f"<{CKG}{local}>"
+
+
+@lru_cache(maxsize=65536)
+def _nt_report(name: str) -> str:
+    return f"<{report_iri(name).value}>"
+
+
+def contract_lines(g: KnowledgeGraph) -> list[str]:
+    """The default graph as N-Triples statements: everything ANNOTATION.md's table lists, in a fixed
+    order for byte-identical output, without repeats."""
+    out: list[str] = []
+    iris = {ref: f"<{node_iri(ref, n).value}>" for ref, n in g.nodes.items()}
+    a_, label_, alt_ = f"<{RDF}type>", f"<{RDFS}label>", f"<{SKOS}altLabel>"
+    c = _nt_ckg
 
     def t(s, p, o):
-        out.append(Quad(s, p, o, dg))
+        out.append(f"{s} {p} {o} .")
 
     for name, meta in sorted(g.reports.items()):
-        r = report_iri(name)
-        t(r, _A, ckg("Report"))
-        t(r, ckg("fileName"), Literal(_safe(name)))
+        r = _nt_report(name)
+        t(r, a_, c("Report"))
+        t(r, c("fileName"), nt_literal(name))
         own = meta.get("county")
         if own and ("County", own) in iris:  # the report's own county: queries start from it
-            t(r, ckg("about"), iris[("County", own)])
+            t(r, c("about"), iris[("County", own)])
         for k, prop in (("url", "sourceUrl"), ("date", "date")):
             if meta.get(k):
-                t(r, ckg(prop), Literal(_safe(str(meta[k]))))
+                t(r, c(prop), nt_literal(str(meta[k])))
     for node in g.sorted_nodes():
         s = iris[node.ref]
-        t(s, _A, ckg(node.type))
-        t(s, _LABEL, zh(node.label))
+        t(s, a_, c(node.type))
+        t(s, label_, nt_literal(node.label, "zh-Hans"))
         for surf in sorted(node.surfaces):
             if surf != node.label:
-                t(s, _ALT, zh(surf, "zh-Hant"))
+                t(s, alt_, nt_literal(surf, "zh-Hant"))
         for rep in sorted(node.reports):
-            t(s, ckg("mentionedIn"), report_iri(rep))
+            t(s, c("mentionedIn"), _nt_report(rep))
         a = node.attrs
         if node.type == "County" and a.get("code"):
-            t(s, ckg("adminCode"), Literal(a["code"]))
+            t(s, c("adminCode"), nt_literal(str(a["code"])))
         elif node.type == "Official":
             for title in a.get("titles", []):
-                t(s, ckg("title"), zh(title))
+                t(s, c("title"), nt_literal(title, "zh-Hans"))
             county = a.get("county")
             if county and ("County", county) in iris:
-                t(s, ckg("county"), iris[("County", county)])
+                t(s, c("county"), iris[("County", county)])
         elif node.type == "Person":
             for role in a.get("roles", []):
-                t(s, ckg("role"), Literal(role))
+                t(s, c("role"), nt_literal(role))
         elif node.type == "Target":
-            t(s, ckg("value"), _num(a["value"]))
+            t(s, c("value"), nt_number(a["value"]))
             if a.get("value_max") is not None:
-                t(s, ckg("valueMax"), _num(a["value_max"]))
-            t(s, ckg("unit"), Literal(_safe(a.get("unit", ""))))
+                t(s, c("valueMax"), nt_number(a["value_max"]))
+            t(s, c("unit"), nt_literal(a.get("unit", "")))
             if a.get("measures"):
-                t(s, ckg("measures"), zh(a["measures"]))
+                t(s, c("measures"), nt_literal(a["measures"], "zh-Hans"))
             for k, prop in (("comparator", "comparator"), ("deadline", "deadline")):
                 if a.get(k):
-                    t(s, ckg(prop), zh(a[k]))
-            t(s, ckg("targetKind"), Literal(a.get("kind", "achieved")))
+                    t(s, c(prop), nt_literal(a[k], "zh-Hans"))
+            t(s, c("targetKind"), nt_literal(a.get("kind", "achieved")))
     for edge in g.sorted_edges():
         if edge.type == "authoredBy":
-            src = report_iri(edge.source[1])
+            src = _nt_report(edge.source[1])
         else:
             src = iris.get(edge.source)
         tgt = iris.get(edge.target)
         if src is not None and tgt is not None:
-            t(src, ckg(edge.type), tgt)
-    return ordered(out)
+            t(src, c(edge.type), tgt)
+    return list(dict.fromkeys(out))
+
+
+def contract_triples(g: KnowledgeGraph) -> list[Quad]:
+    """`contract_lines` as pyoxigraph quads in the default graph (parsed in Rust)."""
+    from pyoxigraph import RdfFormat, parse
+
+    text = "\n".join(contract_lines(g))
+    return list(parse(text.encode("utf-8"), format=RdfFormat.N_QUADS)) if text else []

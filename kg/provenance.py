@@ -20,19 +20,15 @@ from __future__ import annotations
 import hashlib
 from dataclasses import replace
 
-from pyoxigraph import DefaultGraph, Literal, NamedNode, Quad
+from pyoxigraph import DefaultGraph, NamedNode, Quad
 
 from kg import __version__
 from kg.facts import Evidence
 from kg.graph import Edge, KnowledgeGraph
-from kg.mapping import ID, PROV, RDF, XSD, _safe, ckg, contract_triples, node_iri, report_iri, ordered
+from kg.mapping import ID, PROV, RDF, XSD, ckg, contract_lines, node_iri, nt_literal, report_iri
 
 _A = NamedNode(RDF + "type")
-_INT = NamedNode(XSD + "integer")
 _DERIVED = NamedNode(PROV + "wasDerivedFrom")
-_EVIDENCE, _SENTENCE_CLASS = ckg("Evidence"), ckg("Sentence")
-_SENTENCE, _TEXT, _START, _END, _RULE = (ckg(x) for x in ("sentence", "text", "start", "end", "rule"))
-_SUBJECT, _PREDICATE, _OBJECT = ckg("subject"), ckg("predicate"), ckg("object")
 
 
 def graph_iri(report: str) -> NamedNode:
@@ -85,43 +81,56 @@ def sentence_iri(ev: Evidence) -> NamedNode:
     return NamedNode(f"{report_iri(ev.report).value}#s{int(ev.start)}-{int(ev.end)}")
 
 
-def _sentence(ev: Evidence, node: NamedNode, graph: NamedNode) -> list[Quad]:
-    """The sentence once: its text, offsets and report (5 triples)."""
-    return [Quad(x, y, z, graph) for x, y, z in (
-        (node, _A, _SENTENCE_CLASS),
-        (node, _TEXT, Literal(_safe(ev.sentence))),
-        (node, _START, Literal(str(int(ev.start)), datatype=_INT)),
-        (node, _END, Literal(str(int(ev.end)), datatype=_INT)),
-        (node, _DERIVED, report_iri(ev.report)),
-    )]
+# Statements are written as N-Quads text (see kg.mapping.contract_lines: a figure-dense report has
+# thousands, and a pyoxigraph object per term was most of a shard's cost).
+def _iri(term: NamedNode) -> str:
+    return f"<{term.value}>"
 
 
-def _records(ev: Evidence, s, p, o, graph: NamedNode, sentences: dict) -> list[Quad]:
-    """One evidence record (6 triples), and its sentence's node the first time the sentence is seen."""
-    r = evidence_iri(ev, s, p, o)
+_NT_A, _NT_INT, _NT_DERIVED = _iri(_A), f"<{XSD}integer>", _iri(_DERIVED)
+_NT = {name: _iri(ckg(name)) for name in
+       ("Evidence", "Sentence", "sentence", "text", "start", "end", "rule", "subject", "predicate", "object",
+        "toolVersion")}
+
+
+def _records(ev: Evidence, s: NamedNode, p: NamedNode, o: NamedNode, graph: str, sentences: dict) -> list[str]:
+    """One evidence record (6 statements), and its sentence's node (5) the first time the sentence is seen."""
+    r = _iri(evidence_iri(ev, s, p, o))
     key = (ev.start, ev.end)
     node = sentences.get(key)
     out = []
     if node is None:
-        node = sentences[key] = sentence_iri(ev)
-        out = _sentence(ev, node, graph)
-    out += [Quad(x, y, z, graph) for x, y, z in (
-        (r, _A, _EVIDENCE), (r, _SENTENCE, node), (r, _RULE, Literal(_safe(ev.rule))),
-        (r, _SUBJECT, s), (r, _PREDICATE, p), (r, _OBJECT, o),
-    )]
+        node = sentences[key] = _iri(sentence_iri(ev))
+        out = [
+            f"{node} {_NT_A} {_NT['Sentence']} {graph} .",
+            f"{node} {_NT['text']} {nt_literal(ev.sentence)} {graph} .",
+            f'{node} {_NT["start"]} "{int(ev.start)}"^^{_NT_INT} {graph} .',
+            f'{node} {_NT["end"]} "{int(ev.end)}"^^{_NT_INT} {graph} .',
+            f"{node} {_NT_DERIVED} <{report_iri(ev.report).value}> {graph} .",
+        ]
+    out += [
+        f"{r} {_NT_A} {_NT['Evidence']} {graph} .",
+        f"{r} {_NT['sentence']} {node} {graph} .",
+        f"{r} {_NT['rule']} {nt_literal(ev.rule)} {graph} .",
+        f"{r} {_NT['subject']} {_iri(s)} {graph} .",
+        f"{r} {_NT['predicate']} {_iri(p)} {graph} .",
+        f"{r} {_NT['object']} {_iri(o)} {graph} .",
+    ]
     return out
 
 
-def evidence_quads(g: KnowledgeGraph) -> list[Quad]:
-    """Every report's named graph, one block per report in sorted order: its contract triples,
-    the tool version that read it, and one evidence record per (fact, sentence)."""
-    out: list[Quad] = []
+def evidence_lines(g: KnowledgeGraph) -> list[str]:
+    """Every report's named graph as N-Quads statements, one block per report in sorted order: its
+    contract triples, the tool version that read it, its sentences and one evidence record per
+    (fact, sentence, rule); each statement once."""
+    out: list[str] = []
     views = report_views(g)
     for report in sorted(views):
-        graph = graph_iri(report)
+        gi = graph_iri(report)
+        graph = _iri(gi)
         view = views[report]
-        out += [Quad(q.subject, q.predicate, q.object, graph) for q in contract_triples(view)]
-        out.append(Quad(graph, ckg("toolVersion"), Literal(__version__), graph))
+        out += [line[:-1] + graph + " ." for line in contract_lines(view)]  # "s p o ." -> "s p o g ."
+        out.append(f"{graph} {_NT['toolVersion']} {nt_literal(__version__)} {graph} .")
         sentences: dict = {}
         for n in view.sorted_nodes():
             s = node_iri(n.ref, n)
@@ -133,7 +142,19 @@ def evidence_quads(g: KnowledgeGraph) -> list[Quad]:
                 continue
             for ev in e.evidence:
                 out += _records(ev, s, ckg(e.type), o, graph, sentences)
-    return ordered(out)
+    return list(dict.fromkeys(out))
+
+
+def evidence_nquads(g: KnowledgeGraph) -> bytes:
+    lines = evidence_lines(g)
+    return ("\n".join(lines) + "\n").encode("utf-8") if lines else b""
+
+
+def evidence_quads(g: KnowledgeGraph) -> list[Quad]:
+    """`evidence_lines` as pyoxigraph quads (parsed in Rust)."""
+    from pyoxigraph import RdfFormat, parse
+
+    return list(parse(evidence_nquads(g), format=RdfFormat.N_QUADS))
 
 
 def quad_key(q: Quad) -> tuple:

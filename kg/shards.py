@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from pyoxigraph import RdfFormat, serialize
+from pyoxigraph import RdfFormat, parse, serialize
 
 from kg.facts import ReportFacts
 from kg.graph import KnowledgeGraph, merge
@@ -42,12 +42,13 @@ def _strip_prefixes(trig: bytes) -> bytes:
 
 
 def shard_of_graph(graph: KnowledgeGraph, report: str) -> Shard:
+    """N-Quads as written by `kg.provenance` (text), TriG by Oxigraph from those quads."""
     from kg.export.turtle import RDF_PREFIXES
-    from kg.provenance import evidence_quads
+    from kg.provenance import evidence_nquads
 
-    quads = evidence_quads(graph)
-    return Shard(report, serialize(quads, format=RdfFormat.N_QUADS),
-                 _strip_prefixes(serialize(quads, format=RdfFormat.TRIG, prefixes=RDF_PREFIXES)))
+    nquads = evidence_nquads(graph)
+    trig = serialize(parse(nquads, format=RdfFormat.N_QUADS), format=RdfFormat.TRIG, prefixes=RDF_PREFIXES)
+    return Shard(report, nquads, _strip_prefixes(trig))
 
 
 def shard_of(facts: ReportFacts) -> Shard:

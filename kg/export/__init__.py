@@ -17,8 +17,6 @@ def export_all(graph: KnowledgeGraph, out: Path, store: bool = True, shards: lis
     byte-identical for the same graph. The store is updated in place of a full load when few
     reports changed (`kg.store_sync`); `info["store"]` says which ("full" or "incremental").
     """
-    from pyoxigraph import RdfFormat, serialize
-
     from kg.export import gexf, graphml, tables, turtle
     from kg.shards import shards_of_merged
 
@@ -27,16 +25,15 @@ def export_all(graph: KnowledgeGraph, out: Path, store: bool = True, shards: lis
     if shards is None:
         shards = shards_of_merged(graph)
     shards = sorted(shards, key=lambda s: s.report)
-    default = turtle.default_quads(graph)
-    default_nq = serialize(default, format=RdfFormat.N_QUADS)
+    default_nq = turtle.default_nquads(graph)
     nq = turtle.write_nquads_shards(default_nq, shards, out / "graph.nq")
     # The store load is Rust that releases the GIL: it runs beside the Python exporters.
     loading = _StoreLoad(out, default_nq, shards, nq) if store else None
     try:
         table = tables.rows(graph)
         paths = [
-            turtle.write(graph, out / "graph.ttl", default),
-            turtle.write_trig_shards(default, shards, out / "graph.trig"),
+            turtle.write(graph, out / "graph.ttl", default_nq),
+            turtle.write_trig_shards(default_nq, shards, out / "graph.trig"),
             nq,
             graphml.write(graph, out / "graph.graphml", table),
             gexf.write(graph, out / "graph.gexf", table),

@@ -10,12 +10,12 @@ from __future__ import annotations
 from itertools import chain
 from pathlib import Path
 
-from pyoxigraph import Quad, RdfFormat, serialize
+from pyoxigraph import Quad, RdfFormat, parse, serialize
 
 from kg.alignments import GEO, ORG, alignment_triples
 from kg.export.atomic import write_bytes
 from kg.graph import KnowledgeGraph
-from kg.mapping import ID, PREFIXES, contract_triples, ordered
+from kg.mapping import ID, PREFIXES, contract_lines, ordered
 from kg.provenance import evidence_quads
 from kg.taxonomy import SCHEME, taxonomy_triples
 
@@ -25,9 +25,24 @@ _KINDS = ("report", "county", "place", "official", "person", "programme", "mecha
 RDF_PREFIXES = {**PREFIXES, "org": ORG, "geo": GEO, "tax": SCHEME + "/", **{k: f"{ID}{k}/" for k in _KINDS}}
 
 
+def default_nquads(g: KnowledgeGraph) -> bytes:
+    """The default graph every RDF export and the store share, as N-Quads in a fixed order, each
+    statement once. The contract is written as text (`kg.mapping.contract_lines`); the small taxonomy
+    and alignment parts are serialised by Oxigraph."""
+    extra = serialize(list(chain(taxonomy_triples(g), alignment_triples(g))), format=RdfFormat.N_QUADS)
+    lines = dict.fromkeys(contract_lines(g))
+    lines.update(dict.fromkeys(extra.decode("utf-8").splitlines()))
+    return ("\n".join(lines) + "\n").encode("utf-8") if lines else b""
+
+
+def _parsed(nquads: bytes):
+    """Quads parsed one at a time (Rust), so a serialiser can stream them without a list."""
+    return parse(nquads, format=RdfFormat.N_QUADS)
+
+
 def default_quads(g: KnowledgeGraph) -> list[Quad]:
-    """The default graph every RDF export and the store share, in a fixed order."""
-    return ordered(chain(contract_triples(g), taxonomy_triples(g), alignment_triples(g)))
+    """The default graph as pyoxigraph quads (for callers that want objects, such as the benchmark)."""
+    return list(_parsed(default_nquads(g)))
 
 
 def dataset_quads(g: KnowledgeGraph, default: list[Quad] | None = None) -> list[Quad]:
@@ -35,9 +50,11 @@ def dataset_quads(g: KnowledgeGraph, default: list[Quad] | None = None) -> list[
     return ordered(chain(default if default is not None else default_quads(g), evidence_quads(g)))
 
 
-def write(g: KnowledgeGraph, path: Path, default: list[Quad] | None = None) -> Path:
-    # default-graph quads serialise as Turtle as they are (no copy into Triple objects)
-    quads = default if default is not None else default_quads(g)
+def write(g: KnowledgeGraph, path: Path, default: list[Quad] | bytes | None = None) -> Path:
+    """graph.ttl from the default graph (quads, or their N-Quads bytes streamed through the parser)."""
+    quads = default if default is not None else default_nquads(g)
+    if isinstance(quads, bytes):
+        quads = _parsed(quads)
     write_bytes(path, serialize(quads, format=RdfFormat.TURTLE, prefixes=RDF_PREFIXES))
     return path
 
@@ -53,12 +70,14 @@ def write_nquads(g: KnowledgeGraph, path: Path, quads: list[Quad] | None = None)
     return path
 
 
-def write_trig_shards(default: list[Quad], shards: list, path: Path) -> Path:
-    """The default graph (with the @prefix header) followed by every report's graph block."""
+def write_trig_shards(default: list[Quad] | bytes, shards: list, path: Path) -> Path:
+    """The default graph (quads or N-Quads bytes; with the @prefix header) followed by every report's
+    graph block."""
     from kg.export.atomic import atomic_path
 
     with atomic_path(path) as tmp, open(tmp, "wb") as fh:
-        fh.write(serialize(default, format=RdfFormat.TRIG, prefixes=RDF_PREFIXES))
+        fh.write(serialize(_parsed(default) if isinstance(default, bytes) else default, format=RdfFormat.TRIG,
+                           prefixes=RDF_PREFIXES))
         for shard in shards:
             fh.write(shard.read_trig())
     return path
