@@ -34,6 +34,7 @@ class BuildResult:
     extracted: int = 0    # reports read this time (the rest came from the cache)
     cached: int = 0
     store_update: str = ""  # "full" (loaded from graph.nq) or "incremental" (changed graphs only)
+    fresh: list[str] = field(default_factory=list)  # the reports read this time (not from the cache)
 
 
 def process_source(nlp, source: read.Source) -> ReportFacts:
@@ -143,8 +144,9 @@ def build(corpus: Path, out: Path, nlp=None, on_skip: Callable[[str], None] | No
         outputs = export(graph, out, [shards[n] for n in sorted(shards)], info) if export_outputs else []
     manifest.save(cache_root)
     cache.prune({r["key"] for r in manifest.reports.values() if r.get("key")})
+    fresh = sorted(name for _, name, _ in todo if name in facts)
     return BuildResult(graph, ordered, skipped, outputs, extracted=len(todo), cached=hits,
-                       store_update=info.get("store", ""))
+                       store_update=info.get("store", ""), fresh=fresh)
 
 
 @dataclass

@@ -64,6 +64,19 @@ def _namer(shapes: Graph):
     return name
 
 
+def part_of(result) -> Graph:
+    """The part of a build's graph that the reports read this time state (their nodes and links, as a
+    graph of their own), for the build's own check: checking only what changed keeps an incremental
+    build fast (pySHACL took 154 s on the whole graph of 1,000 generated reports). `kg validate`
+    still checks the whole graph."""
+    from kg.export.turtle import default_nquads
+    from kg.graph import merge
+
+    fresh = set(result.fresh)
+    part = merge([f for f in result.facts if f.report in fresh], keep_evidence=False)
+    return Graph().parse(data=default_nquads(part), format="nt")
+
+
 def validate(data) -> tuple[bool, list[str]]:
     """(conforms, report lines) for a graph file path or an rdflib Graph."""
     from pyshacl import validate as shacl

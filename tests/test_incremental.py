@@ -171,3 +171,30 @@ def test_cache_entry_gives_the_facts_back_with_or_without_their_evidence(small_c
     bare, _ = cache.get("ab" * 32, evidence=False)
     assert bare.to_json(evidence=False) == facts.to_json(evidence=False)
     assert not any(e.evidence for e in bare.entities) and not any(r.evidence for r in bare.relations)
+
+
+def test_build_checks_shapes_on_what_it_read_and_the_whole_graph_when_it_read_everything(small_corpus, tmp_path):
+    out = tmp_path / "out"
+    args = ["build", "--corpus", str(small_corpus), "--out", str(out), "--workers", "1"]
+    first = CliRunner().invoke(main, args)
+    assert first.exit_code == 0, first.output
+    assert "shacl: the graph conforms to ontology/shapes.ttl" in first.output
+    shutil.copy(Path(__file__).resolve().parent.parent / "corpus" / "004_c08bcf71cc10af30.txt", small_corpus)
+    second = CliRunner().invoke(main, args)
+    assert "shacl: what the 1 report(s) read this time state conforms" in second.output, second.output
+    third = CliRunner().invoke(main, args)
+    assert "shacl: no report was read this time" in third.output
+
+
+def test_part_checked_after_an_incremental_build_is_the_new_reports_alone(small_corpus, tmp_path, nlp):
+    import rdflib
+
+    from kg.validate import part_of
+
+    out = tmp_path / "out"
+    build(small_corpus, out, nlp=nlp)
+    shutil.copy(Path(__file__).resolve().parent.parent / "corpus" / "004_c08bcf71cc10af30.txt", small_corpus)
+    res = build(small_corpus, out, nlp=nlp, keep_evidence=False)
+    assert res.fresh == ["004_c08bcf71cc10af30.txt"]
+    files = {str(o) for o in part_of(res).objects(None, rdflib.URIRef("https://w3id.org/county-kg/ontology#fileName"))}
+    assert files == {"004_c08bcf71cc10af30.txt"}
