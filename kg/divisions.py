@@ -49,13 +49,17 @@ class Divisions:
         return self.by_name.get(name, [])
 
 
-def _location_lines() -> Iterator[str]:
-    """Lines of the division list: jionlp ships it zipped and unzips it on first use; we read either."""
+def _source() -> tuple[Path, Path]:
     spec = importlib.util.find_spec("jionlp")
     if spec is None or not spec.submodule_search_locations:
         raise RuntimeError("jionlp is not installed: it ships the division list county-kg needs")
     folder = Path(list(spec.submodule_search_locations)[0]) / "dictionary"
-    txt, zipped = folder / "china_location.txt", folder / "china_location.zip"
+    return folder / "china_location.txt", folder / "china_location.zip"
+
+
+def _location_lines() -> Iterator[str]:
+    """Lines of the division list: jionlp ships it zipped and unzips it on first use; we read either."""
+    txt, zipped = _source()
     if txt.is_file():
         with txt.open(encoding="utf-8") as fh:
             yield from fh
@@ -71,9 +75,48 @@ def _short_form(name: str) -> str:
     return name
 
 
+def _cache_file() -> Path | None:
+    """Where the parsed list is kept between runs: the user's cache folder, keyed by the source file
+    (path, size, time) and this module's code, so a new jionlp or a changed parser is re-read."""
+    import hashlib
+    import os
+
+    key = hashlib.sha256(Path(__file__).read_bytes())
+    for src in _source():
+        try:
+            st = src.stat()
+        except OSError:
+            continue
+        key.update(f"{src}\0{st.st_size}\0{st.st_mtime_ns}".encode())
+    root = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "county-kg"
+    return root / f"divisions-{key.hexdigest()[:16]}.pickle"
+
+
 @lru_cache(maxsize=1)
 def load() -> Divisions:
-    """Parse the division list once per process."""
+    """The division list, parsed once per process; the parse (700k lines, about 1.5 s) is also kept in
+    the user's cache folder, which every later process (each build, each worker) reads in a fraction
+    of that. A missing, unwritable or unreadable cache only costs the parse."""
+    import pickle
+
+    from kg.export.atomic import write_bytes
+
+    path = _cache_file()
+    try:
+        found = pickle.loads(path.read_bytes())
+        if isinstance(found, Divisions):
+            return found
+    except Exception:  # no cache yet, or a damaged one: parse again
+        pass
+    parsed = _parse()
+    try:
+        write_bytes(path, pickle.dumps(parsed, protocol=pickle.HIGHEST_PROTOCOL))
+    except OSError:
+        pass
+    return parsed
+
+
+def _parse() -> Divisions:
     counties: list[County] = []
     prefectures: set[str] = set()
     provinces: set[str] = set()
