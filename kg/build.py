@@ -35,6 +35,7 @@ class BuildResult:
     cached: int = 0
     store_update: str = ""  # "full" (loaded from graph.nq) or "incremental" (changed graphs only)
     fresh: list[str] = field(default_factory=list)  # the reports read this time (not from the cache)
+    fresh_facts: list[ReportFacts] = field(default_factory=list)  # their facts
 
 
 def process_source(nlp, source: read.Source) -> ReportFacts:
@@ -87,8 +88,13 @@ def _collector_paused():
 def build(corpus: Path, out: Path, nlp=None, on_skip: Callable[[str], None] | None = None, *,
           workers: int = 1, executor: str = "processes", scheduler=None, full: bool = False,
           config_path: Path | None = None, progress: bool = False, export_outputs: bool = True,
-          keep_evidence: bool = True) -> BuildResult:
-    """Build OUT from CORPUS, re-reading only what changed since the last build into OUT."""
+          keep_evidence: bool = True, keep_facts: bool = True) -> BuildResult:
+    """Build OUT from CORPUS, re-reading only what changed since the last build into OUT.
+
+    Reports are merged one at a time in name order as they come, from the cache or from the workers,
+    so the parent never holds every report's facts (`keep_facts=False`, as the CLI runs it, keeps
+    only those read this time; `keep_evidence=False` parses no cached evidence: the shards hold it).
+    """
     from kg import executors
 
     corpus, out = Path(corpus), Path(out)
@@ -96,57 +102,70 @@ def build(corpus: Path, out: Path, nlp=None, on_skip: Callable[[str], None] | No
     cache_root = out / CACHE_DIR
     cache = FactCache(cache_root)
     cfg = _config_digest(config_path)
+    config = str(config_path) if config_path else None
     manifest = Manifest(config=cfg)
-    facts: dict[str, ReportFacts] = {}
-    shards: dict[str, object] = {}
-    todo: list[tuple[Path, str, str | None]] = []
-    hits = 0
+    entries = []  # (name, path, digest, key, cached?) in name order: the merge order
     for path in read.find_reports(corpus):
         name = read._rel(path, corpus)
         digest = read.file_digest(path)
         key = report_key(f"{name}\0{digest}", cfg) if digest else None
-        hit = cache.get(key, evidence=keep_evidence) if key and not full else None
-        if hit is not None:
-            hits += 1
-            facts[name], shards[name] = hit
-            manifest.reports[name] = {"digest": digest, "key": key, "status": "ok"}
-        else:
-            todo.append((path, name, digest))
-
-    jobs = [(str(p), str(corpus)) for p, _, _ in todo]
+        entries.append((name, path, digest, key, bool(key) and not full and cache.has(key)))
+    entries.sort(key=lambda e: e[0])
+    todo = [(str(path), str(corpus)) for _, path, _, _, cached in entries if not cached]
     if executor == "dask":
-        results = executors.run_dask(jobs, scheduler, str(config_path) if config_path else None)
-    elif nlp is not None or workers <= 1 or len(jobs) < 2:
-        results = executors.run_serial(jobs, str(config_path) if config_path else None, nlp)
+        results = executors.run_dask(todo, scheduler, config)
+    elif nlp is not None or workers <= 1 or len(todo) < 2:
+        results = executors.run_serial(todo, config, nlp)
     else:
-        results = executors.run_processes(jobs, workers, str(config_path) if config_path else None)
-    skipped: list[str] = []
-    for (path, name, digest), (status, value) in zip(todo, executors.with_progress(results, len(jobs), progress)):
-        key = report_key(f"{name}\0{digest}", cfg) if digest else None
-        if status == "ok":
-            facts[name], shards[name] = value
-            if key:  # keep the shard on disk, not in memory
-                shards[name] = cache.put(key, *value)
-            if not keep_evidence:
-                facts[name] = _without_evidence(facts[name])
-            manifest.reports[name] = {"digest": digest, "key": key, "status": "ok"}
-        else:
-            skipped.append(value)
-            manifest.reports[name] = {"digest": digest, "key": None, "status": "failed", "reason": value}
-            if on_skip:
-                on_skip(value)
+        results = executors.run_processes(todo, workers, config)
+    results = iter(executors.with_progress(results, len(todo), progress))
 
-    ordered = [facts[n] for n in sorted(facts)]
+    kept: list[ReportFacts] = []
+    fresh_facts: list[ReportFacts] = []
+    shards: list = []
+    skipped: list[str] = []
+    hits = extracted = 0
+
+    def each_report():
+        """Facts in name order: a cached entry, or the next worker result (the workers run in the same
+        order); an entry found damaged now is re-read here."""
+        nonlocal hits, extracted
+        for name, path, digest, key, cached in entries:
+            hit = cache.get(key, evidence=keep_evidence) if cached else None
+            if hit is not None:
+                hits += 1
+                facts, shard = hit
+            else:
+                extracted += 1
+                status, value = next(results) if not cached else executors.extract_one(
+                    (str(path), str(corpus)), config, nlp)
+                if status != "ok":
+                    skipped.append(value)
+                    manifest.reports[name] = {"digest": digest, "key": None, "status": "failed", "reason": value}
+                    if on_skip:
+                        on_skip(value)
+                    continue
+                facts, shard = value
+                if key:  # keep the shard on disk, not in memory
+                    shard = cache.put(key, facts, shard)
+                if not keep_evidence:
+                    facts = _without_evidence(facts)
+                fresh_facts.append(facts)
+            manifest.reports[name] = {"digest": digest, "key": key, "status": "ok"}
+            shards.append(shard)
+            if keep_facts:
+                kept.append(facts)
+            yield facts
+
     info: dict = {}
     with _collector_paused():
-        # the evidence is already in each report's shard; the CLI drops the merged copy to save memory
-        graph = merge(ordered, keep_evidence=keep_evidence)
-        outputs = export(graph, out, [shards[n] for n in sorted(shards)], info) if export_outputs else []
+        graph = merge(each_report(), keep_evidence=keep_evidence, presorted=True)
+        outputs = export(graph, out, shards, info) if export_outputs else []
     manifest.save(cache_root)
     cache.prune({r["key"] for r in manifest.reports.values() if r.get("key")})
-    fresh = sorted(name for _, name, _ in todo if name in facts)
-    return BuildResult(graph, ordered, skipped, outputs, extracted=len(todo), cached=hits,
-                       store_update=info.get("store", ""), fresh=fresh)
+    return BuildResult(graph, kept, skipped, outputs, extracted=extracted, cached=hits,
+                       store_update=info.get("store", ""), fresh=sorted(f.report for f in fresh_facts),
+                       fresh_facts=fresh_facts)
 
 
 @dataclass

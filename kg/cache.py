@@ -62,6 +62,10 @@ class FactCache:
     def _path(self, key: str) -> Path:
         return self.dir / key[:2] / f"{key}.json"
 
+    def has(self, key: str) -> bool:
+        """An entry exists (`get` still checks it: a damaged one is re-read then)."""
+        return self._path(key).is_file()
+
     def get(self, key: str, evidence: bool = True) -> tuple[ReportFacts, Shard] | None:
         """The facts and the shard files of a report; None (and the entry removed) if missing or corrupt.
 

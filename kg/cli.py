@@ -46,14 +46,15 @@ def build(corpus: Path, out: Path, validate: bool, workers: int | None, executor
         raise click.UsageError("--executor dask needs --scheduler ADDRESS")
     result = run_build(corpus, out, on_skip=lambda line: click.echo(line, err=True),
                        workers=workers or default_workers(), executor=executor, scheduler=scheduler, full=full,
-                       config_path=config_path, progress=sys.stderr.isatty(), keep_evidence=False)
+                       config_path=config_path, progress=sys.stderr.isatty(), keep_evidence=False,
+                       keep_facts=False)
     click.echo(f"read {result.extracted} report(s), {result.cached} from the cache", err=True)
     g = result.graph
     counts = {}
     for n in g.nodes.values():
         counts[n.type] = counts.get(n.type, 0) + 1
     summary = ", ".join(f"{v} {k}" for k, v in sorted(counts.items()))
-    click.echo(f"built {len(result.facts)} reports ({summary}); {len(g.edges)} relations", err=True)
+    click.echo(f"built {len(g.reports)} reports ({summary}); {len(g.edges)} relations", err=True)
     for p in result.outputs:
         click.echo(f"wrote {p}", err=True)
     if validate and not result.fresh:
@@ -62,7 +63,7 @@ def build(corpus: Path, out: Path, validate: bool, workers: int | None, executor
         from kg.validate import part_of
         from kg.validate import validate as shacl
 
-        whole = len(result.fresh) == len(result.facts)
+        whole = len(result.fresh) == len(g.reports)
         conforms, lines = shacl(out / "graph.ttl") if whole else shacl(part_of(result))
         for line in lines:
             click.echo(f"shacl: {line}", err=True)

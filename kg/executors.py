@@ -64,14 +64,36 @@ def run_serial(jobs: list[Job], config_path=None, nlp=None) -> Iterator[Result]:
         yield extract_one(job, config_path, nlp)
 
 
+# Batches in flight per worker: enough to keep every worker busy, few enough that finished results
+# (a report's facts and evidence shard, about a megabyte) never pile up in the parent.
+IN_FLIGHT_PER_WORKER = 4
+
+
 def run_processes(jobs: list[Job], workers: int, config_path=None) -> Iterator[Result]:
+    """Results in job order, with a bounded window of batches in flight: `Executor.map` submits every
+    job at once, and when the parent (caching each result) fell behind the workers, finished results
+    queued up in its memory (17 GB at 10,000 generated reports)."""
+    from collections import deque
     from concurrent.futures import ProcessPoolExecutor
     from multiprocessing import get_context
 
     ctx = get_context("fork" if sys.platform == "linux" else "spawn")
-    chunk = max(1, min(32, len(jobs) // (workers * 8) or 1))
+    size = max(1, min(8, len(jobs) // (workers * 8) or 1))
+    batches = iter([jobs[i:i + size] for i in range(0, len(jobs), size)])
     with ProcessPoolExecutor(workers, mp_context=ctx, initializer=_init_worker, initargs=(config_path,)) as pool:
-        yield from pool.map(extract_one, jobs, [config_path] * len(jobs), chunksize=chunk)
+        pending: deque = deque()
+
+        def submit() -> None:
+            batch = next(batches, None)
+            if batch is not None:
+                pending.append(pool.submit(_extract_batch, batch, config_path))
+
+        for _ in range(workers * IN_FLIGHT_PER_WORKER):
+            submit()
+        while pending:
+            done = pending.popleft().result()
+            submit()
+            yield from done
 
 
 def run_dask(jobs: list[Job], scheduler: str | object, config_path=None, batch: int = 64) -> Iterator[Result]:

@@ -57,14 +57,16 @@ def _merge_attr(cur: dict, new: dict) -> None:
             cur.setdefault(k, v)
 
 
-def merge(all_facts: Iterable[ReportFacts], keep_evidence: bool = True) -> KnowledgeGraph:
+def merge(all_facts: Iterable[ReportFacts], keep_evidence: bool = True, presorted: bool = False) -> KnowledgeGraph:
     """One node per (type, key) and one edge per (relation, source, target) over all reports.
 
     `keep_evidence=False` leaves the evidence lists empty: a build whose evidence graphs are
     already serialised per report (kg.shards) needs none of it here, and it is most of the memory.
+    `presorted=True` takes the reports as they come (already in name order), one at a time, so a
+    build can stream them without holding them all.
     """
     g = KnowledgeGraph()
-    for facts in sorted(all_facts, key=lambda f: f.report):
+    for facts in (all_facts if presorted else sorted(all_facts, key=lambda f: f.report)):
         g.reports[facts.report] = dict(facts.meta)
         for e in facts.entities:
             node = g.nodes.get(e.ref)

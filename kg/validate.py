@@ -72,8 +72,7 @@ def part_of(result) -> Graph:
     from kg.export.turtle import default_nquads
     from kg.graph import merge
 
-    fresh = set(result.fresh)
-    part = merge([f for f in result.facts if f.report in fresh], keep_evidence=False)
+    part = merge(result.fresh_facts, keep_evidence=False)
     return Graph().parse(data=default_nquads(part), format="nt")
 
 
