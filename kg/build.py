@@ -122,6 +122,10 @@ def build(corpus: Path, out: Path, nlp=None, on_skip: Callable[[str], None] | No
 
     kept: list[ReportFacts] = []
     fresh_facts: list[ReportFacts] = []
+    fresh_names: list[str] = []
+    # the facts read this time are kept for the build's shape check of what changed; when every
+    # report is read, the check reads the whole graph instead, and keeping them all costs gigabytes
+    keep_fresh = keep_facts or len(todo) < len(entries)
     shards: list = []
     skipped: list[str] = []
     hits = extracted = 0
@@ -150,7 +154,9 @@ def build(corpus: Path, out: Path, nlp=None, on_skip: Callable[[str], None] | No
                     shard = cache.put(key, facts, shard)
                 if not keep_evidence:
                     facts = _without_evidence(facts)
-                fresh_facts.append(facts)
+                fresh_names.append(name)
+                if keep_fresh:
+                    fresh_facts.append(facts)
             manifest.reports[name] = {"digest": digest, "key": key, "status": "ok"}
             shards.append(shard)
             if keep_facts:
@@ -164,8 +170,7 @@ def build(corpus: Path, out: Path, nlp=None, on_skip: Callable[[str], None] | No
     manifest.save(cache_root)
     cache.prune({r["key"] for r in manifest.reports.values() if r.get("key")})
     return BuildResult(graph, kept, skipped, outputs, extracted=extracted, cached=hits,
-                       store_update=info.get("store", ""), fresh=sorted(f.report for f in fresh_facts),
-                       fresh_facts=fresh_facts)
+                       store_update=info.get("store", ""), fresh=fresh_names, fresh_facts=fresh_facts)
 
 
 @dataclass
