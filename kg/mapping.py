@@ -91,7 +91,7 @@ def _num(v: float) -> Literal:
 # figure-dense reports, and building a pyoxigraph object per term was most of its cost. Oxigraph
 # parses the text back wherever objects are needed (Turtle, TriG, the store, shards).
 _NT_ESCAPE = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
-_XSD_INTEGER, _XSD_DECIMAL = f"<{XSD}integer>", f"<{XSD}decimal>"
+NT_XSD_INTEGER, _XSD_DECIMAL = f"<{XSD}integer>", f"<{XSD}decimal>"
 
 
 def nt_literal(text: str, lang: str | None = None) -> str:
@@ -102,18 +102,25 @@ def nt_literal(text: str, lang: str | None = None) -> str:
 
 def nt_number(v: float) -> str:
     if float(v).is_integer():
-        return f'"{int(v)}"^^{_XSD_INTEGER}'
+        return f'"{int(v)}"^^{NT_XSD_INTEGER}'
     return f'"{float(v)!r}"^^{_XSD_DECIMAL}'
 
 
 @lru_cache(maxsize=None)
-def _nt_ckg(local: str) -> str:
+def nt_ckg(local: str) -> str:
+    """An ontology term as N-Triples text."""
     return f"<{CKG}{local}>"
 
 
 @lru_cache(maxsize=65536)
-def _nt_report(name: str) -> str:
+def nt_report(name: str) -> str:
+    """A report's IRI as N-Triples text."""
     return f"<{report_iri(name).value}>"
+
+
+def nquads(lines: list[str]) -> bytes:
+    """Statements, one per line, as an N-Quads (or N-Triples) document in UTF-8."""
+    return ("\n".join(lines) + "\n").encode("utf-8") if lines else b""
 
 
 def contract_lines(g: KnowledgeGraph) -> list[str]:
@@ -122,13 +129,13 @@ def contract_lines(g: KnowledgeGraph) -> list[str]:
     out: list[str] = []
     iris = {ref: f"<{node_iri(ref, n).value}>" for ref, n in g.nodes.items()}
     a_, label_, alt_ = f"<{RDF}type>", f"<{RDFS}label>", f"<{SKOS}altLabel>"
-    c = _nt_ckg
+    c = nt_ckg
 
     def t(s, p, o):
         out.append(f"{s} {p} {o} .")
 
     for name, meta in sorted(g.reports.items()):
-        r = _nt_report(name)
+        r = nt_report(name)
         t(r, a_, c("Report"))
         t(r, c("fileName"), nt_literal(name))
         own = meta.get("county")
@@ -145,7 +152,7 @@ def contract_lines(g: KnowledgeGraph) -> list[str]:
             if surf != node.label:
                 t(s, alt_, nt_literal(surf, "zh-Hant"))
         for rep in sorted(node.reports):
-            t(s, c("mentionedIn"), _nt_report(rep))
+            t(s, c("mentionedIn"), nt_report(rep))
         a = node.attrs
         if node.type == "County" and a.get("code"):
             t(s, c("adminCode"), nt_literal(str(a["code"])))
@@ -171,7 +178,7 @@ def contract_lines(g: KnowledgeGraph) -> list[str]:
             t(s, c("targetKind"), nt_literal(a.get("kind", "achieved")))
     for edge in g.sorted_edges():
         if edge.type == "authoredBy":
-            src = _nt_report(edge.source[1])
+            src = nt_report(edge.source[1])
         else:
             src = iris.get(edge.source)
         tgt = iris.get(edge.target)
@@ -184,5 +191,4 @@ def contract_triples(g: KnowledgeGraph) -> list[Quad]:
     """`contract_lines` as pyoxigraph quads in the default graph (parsed in Rust)."""
     from pyoxigraph import RdfFormat, parse
 
-    text = "\n".join(contract_lines(g))
-    return list(parse(text.encode("utf-8"), format=RdfFormat.N_QUADS)) if text else []
+    return list(parse(nquads(contract_lines(g)), format=RdfFormat.N_QUADS))

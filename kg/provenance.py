@@ -25,7 +25,8 @@ from pyoxigraph import DefaultGraph, NamedNode, Quad
 from kg import __version__
 from kg.facts import Evidence
 from kg.graph import Edge, KnowledgeGraph
-from kg.mapping import ID, PROV, RDF, XSD, ckg, contract_lines, node_iri, nt_literal, report_iri
+from kg.mapping import (ID, NT_XSD_INTEGER, PROV, RDF, ckg, contract_lines, node_iri, nquads, nt_ckg,
+                        nt_literal, nt_report, report_iri)
 
 _A = NamedNode(RDF + "type")
 _DERIVED = NamedNode(PROV + "wasDerivedFrom")
@@ -87,8 +88,8 @@ def _iri(term: NamedNode) -> str:
     return f"<{term.value}>"
 
 
-_NT_A, _NT_INT, _NT_DERIVED = _iri(_A), f"<{XSD}integer>", _iri(_DERIVED)
-_NT = {name: _iri(ckg(name)) for name in
+_NT_A, _NT_DERIVED = _iri(_A), _iri(_DERIVED)
+_NT = {name: nt_ckg(name) for name in
        ("Evidence", "Sentence", "sentence", "text", "start", "end", "rule", "subject", "predicate", "object",
         "toolVersion")}
 
@@ -104,9 +105,9 @@ def _records(ev: Evidence, s: NamedNode, p: NamedNode, o: NamedNode, graph: str,
         out = [
             f"{node} {_NT_A} {_NT['Sentence']} {graph} .",
             f"{node} {_NT['text']} {nt_literal(ev.sentence)} {graph} .",
-            f'{node} {_NT["start"]} "{int(ev.start)}"^^{_NT_INT} {graph} .',
-            f'{node} {_NT["end"]} "{int(ev.end)}"^^{_NT_INT} {graph} .',
-            f"{node} {_NT_DERIVED} <{report_iri(ev.report).value}> {graph} .",
+            f'{node} {_NT["start"]} "{int(ev.start)}"^^{NT_XSD_INTEGER} {graph} .',
+            f'{node} {_NT["end"]} "{int(ev.end)}"^^{NT_XSD_INTEGER} {graph} .',
+            f"{node} {_NT_DERIVED} {nt_report(ev.report)} {graph} .",
         ]
     out += [
         f"{r} {_NT_A} {_NT['Evidence']} {graph} .",
@@ -146,8 +147,7 @@ def evidence_lines(g: KnowledgeGraph) -> list[str]:
 
 
 def evidence_nquads(g: KnowledgeGraph) -> bytes:
-    lines = evidence_lines(g)
-    return ("\n".join(lines) + "\n").encode("utf-8") if lines else b""
+    return nquads(evidence_lines(g))
 
 
 def evidence_quads(g: KnowledgeGraph) -> list[Quad]:

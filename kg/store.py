@@ -66,9 +66,8 @@ def _swap_in(out_dir: Path, fill, start_from: Path | None = None, fill_after=Non
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = start_from or target.with_name(f".{STORE_DIR}.new-{os.getpid()}")
     old = target.with_name(f".{STORE_DIR}.old-{os.getpid()}")
-    for p in (old, *_stale_stores(target.parent), *(() if start_from else (tmp,))):
-        if Path(p) != Path(tmp):
-            shutil.rmtree(p, ignore_errors=True)
+    for p in (old, *_stale_stores(target.parent)):  # never `tmp`: its PID, ours, is alive
+        shutil.rmtree(p, ignore_errors=True)
     if start_from is None:
         shutil.rmtree(tmp, ignore_errors=True)
     store = Store(str(tmp))

@@ -68,16 +68,12 @@ def _write_state(folder: Path, state: dict, default_nq: bytes) -> None:
     (folder / STATE_FILE).write_text(json.dumps(state, ensure_ascii=False), encoding="utf-8")
 
 
-def sync(out_dir: Path, default_nq: bytes, shards: list, nquads_file: Path, version: str,
-         graph_of=None) -> tuple[Path, str]:
+def sync(out_dir: Path, default_nq: bytes, shards: list, nquads_file: Path, version: str) -> tuple[Path, str]:
     """Make OUT/store hold `default_nq` plus one named graph per shard; returns (path, "full"|"incremental").
 
     `nquads_file` is the whole dataset (for the full load); `version` names the code that made the
-    quads (a different one forces a full load); `graph_of(report)` gives a report's graph IRI.
+    quads (a different one forces a full load).
     """
-    from kg.provenance import graph_iri
-
-    graph_of = graph_of or graph_iri
     ids = {s.report: shard_id(s) for s in shards}
     new_state = _state(default_nq, ids, version)
     old = read_state(out_dir)
@@ -89,7 +85,7 @@ def sync(out_dir: Path, default_nq: bytes, shards: list, nquads_file: Path, vers
         if changed <= max(FEW_REPORTS, MAX_CHANGED_SHARE * len(ids)):
             old_default = _previous_default(out_dir, old)
             if old_default is not None:
-                path = _update(out_dir, old_default, default_nq, gone, added, new_state, graph_of)
+                path = _update(out_dir, old_default, default_nq, gone, added, new_state)
                 return path, "incremental"
     path = load_file(nquads_file, out_dir, fill_after=lambda folder: _write_state(folder, new_state, default_nq))
     return path, "full"
@@ -121,7 +117,7 @@ def _line_diff(old: bytes, new: bytes) -> tuple[list[bytes], list[bytes]]:
 
 
 def _update(out_dir: Path, old_default: bytes, new_default: bytes, gone: list[str], added: list,
-            new_state: dict, graph_of) -> Path:
+            new_state: dict) -> Path:
     """Checkpoint, patch and swap in the store (see the module docstring)."""
     target = store_path(out_dir)
     tmp = target.with_name(f".{STORE_DIR}.new-{os.getpid()}")
@@ -131,9 +127,11 @@ def _update(out_dir: Path, old_default: bytes, new_default: bytes, gone: list[st
     live.backup(str(tmp))
     del live
 
+    from kg.provenance import graph_iri
+
     def patch(store: Store) -> None:
         for report in gone:
-            store.remove_graph(graph_of(report))
+            store.remove_graph(graph_iri(report))
         removed, added_lines = _line_diff(old_default, new_default)
         for q in _quads(removed):
             store.remove(q)

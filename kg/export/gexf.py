@@ -12,7 +12,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from kg import __version__
-from kg.export.xmldoc import attr, element, start_tag, write_streamed
+from kg.export.xmldoc import attr, element, start_tag, to_bytes, write_streamed
 from kg.export.tables import rows as table_rows
 from kg.graph import KnowledgeGraph
 
@@ -92,7 +92,7 @@ def lines(g: KnowledgeGraph, table: tuple | None = None):
 
 
 def to_xml(g: KnowledgeGraph) -> bytes:
-    return ('<?xml version="1.0" encoding="UTF-8"?>\n' + "".join(x + "\n" for x in lines(g))).encode("utf-8")
+    return to_bytes(lines(g))
 
 
 def write(g: KnowledgeGraph, path: Path, table: tuple | None = None) -> Path:

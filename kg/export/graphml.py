@@ -13,7 +13,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from kg.export.xmldoc import attr, element, start_tag, text, write_streamed
+from kg.export.xmldoc import attr, element, start_tag, text, to_bytes, write_streamed
 from kg.export.tables import rows as table_rows
 from kg.graph import KnowledgeGraph
 
@@ -63,7 +63,7 @@ def lines(g: KnowledgeGraph, table: tuple | None = None):
 
 
 def to_xml(g: KnowledgeGraph) -> bytes:
-    return ('<?xml version="1.0" encoding="UTF-8"?>\n' + "".join(x + "\n" for x in lines(g))).encode("utf-8")
+    return to_bytes(lines(g))
 
 
 def write(g: KnowledgeGraph, path: Path, table: tuple | None = None) -> Path:

@@ -15,7 +15,7 @@ from pyoxigraph import Quad, RdfFormat, parse, serialize
 from kg.alignments import GEO, ORG, alignment_triples
 from kg.export.atomic import write_bytes
 from kg.graph import KnowledgeGraph
-from kg.mapping import ID, PREFIXES, contract_lines, ordered
+from kg.mapping import ID, PREFIXES, contract_lines, nquads, ordered
 from kg.provenance import evidence_quads
 from kg.taxonomy import SCHEME, taxonomy_triples
 
@@ -32,7 +32,7 @@ def default_nquads(g: KnowledgeGraph) -> bytes:
     extra = serialize(list(chain(taxonomy_triples(g), alignment_triples(g))), format=RdfFormat.N_QUADS)
     lines = dict.fromkeys(contract_lines(g))
     lines.update(dict.fromkeys(extra.decode("utf-8").splitlines()))
-    return ("\n".join(lines) + "\n").encode("utf-8") if lines else b""
+    return nquads(list(lines))
 
 
 def _parsed(nquads: bytes):

@@ -26,9 +26,7 @@ def text(value) -> str:
 
 
 def _open(tag: str, attrib: dict) -> str:
-    if not attrib:
-        return "<" + tag
-    return "<" + tag + "".join(f' {k}="{str(v).translate(_ATTR)}"' for k, v in attrib.items())
+    return "<" + tag + "".join(f' {k}="{attr(v)}"' for k, v in attrib.items())
 
 
 def _write(el: ET.Element, out: list) -> None:
@@ -36,14 +34,14 @@ def _write(el: ET.Element, out: list) -> None:
     if el.text or len(el):
         out.append(">")
         if el.text:
-            out.append(el.text.translate(_TEXT))
+            out.append(text(el.text))
         for child in el:
             _write(child, out)
         out.append(f"</{el.tag}>")
     else:
         out.append(" />")
     if el.tail:
-        out.append(el.tail.translate(_TEXT))
+        out.append(text(el.tail))
 
 
 def element(el: ET.Element) -> str:
@@ -58,12 +56,20 @@ def start_tag(tag: str, attrs: dict) -> str:
     return _open(tag, attrs) + ">"
 
 
+_DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>\n'
+
+
+def to_bytes(lines) -> bytes:
+    """The document `write_streamed` writes, in memory (for tests and small graphs)."""
+    return (_DECLARATION + "".join(x + "\n" for x in lines)).encode("utf-8")
+
+
 def write_streamed(path, lines) -> None:
     """Write an XML document line by line, atomically: no tree of the whole graph in memory."""
     from kg.export.atomic import atomic_path
 
     with atomic_path(path) as tmp, open(tmp, "w", encoding="utf-8", newline="") as fh:
-        fh.write('<?xml version="1.0" encoding="UTF-8"?>\n')
+        fh.write(_DECLARATION)
         for line in lines:
             fh.write(line)
             fh.write("\n")
