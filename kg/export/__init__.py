@@ -17,8 +17,12 @@ def export_all(graph: KnowledgeGraph, out: Path, store: bool = True, shards: lis
     byte-identical for the same graph. The store is updated in place of a full load when few
     reports changed (`kg.store_sync`); `info["store"]` says which ("full" or "incremental").
     """
+    from concurrent.futures import ThreadPoolExecutor
+
+    from kg.cache import code_digest
     from kg.export import gexf, graphml, tables, turtle
     from kg.shards import shards_of_merged
+    from kg.store_sync import sync
 
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
@@ -27,9 +31,10 @@ def export_all(graph: KnowledgeGraph, out: Path, store: bool = True, shards: lis
     shards = sorted(shards, key=lambda s: s.report)
     default_nq = turtle.default_nquads(graph)
     nq = turtle.write_nquads_shards(default_nq, shards, out / "graph.nq")
-    # The store load is Rust that releases the GIL: it runs beside the Python exporters.
-    loading = _StoreLoad(out, default_nq, shards, nq) if store else None
-    try:
+    # The store load is Rust that releases the GIL: it runs in a thread beside the Python exporters
+    # (leaving the `with` waits for it, also when an exporter fails).
+    with ThreadPoolExecutor(1, thread_name_prefix="kg-store-load") as pool:
+        loading = pool.submit(sync, out, default_nq, shards, nq, code_digest()) if store else None
         table = tables.rows(graph)
         paths = [
             turtle.write(graph, out / "graph.ttl", default_nq),
@@ -39,44 +44,9 @@ def export_all(graph: KnowledgeGraph, out: Path, store: bool = True, shards: lis
             gexf.write(graph, out / "graph.gexf", table),
             *tables.write(graph, out / "nodes.csv", out / "edges.csv", table),
         ]
-    finally:
-        if loading is not None:
-            loading.join()
     if loading is not None:
-        paths.append(loading.result())
+        path, mode = loading.result()  # re-raises the load's error here
+        paths.append(path)
         if info is not None:
-            info["store"] = loading.mode
+            info["store"] = mode
     return paths
-
-
-class _StoreLoad:
-    """`kg.store_sync.sync` in a thread; `result()` re-raises its error in the caller."""
-
-    def __init__(self, out: Path, default_nq: bytes, shards: list, nq: Path):
-        import threading
-
-        from kg.cache import code_digest
-
-        self.path: Path | None = None
-        self.mode = ""
-        self.error: BaseException | None = None
-        version = code_digest()
-
-        def run():
-            from kg.store_sync import sync
-
-            try:
-                self.path, self.mode = sync(out, default_nq, shards, nq, version)
-            except BaseException as exc:  # handed to the caller by result()
-                self.error = exc
-
-        self.thread = threading.Thread(target=run, name="kg-store-load", daemon=True)
-        self.thread.start()
-
-    def join(self) -> None:
-        self.thread.join()
-
-    def result(self) -> Path:
-        if self.error is not None:
-            raise self.error
-        return self.path
