@@ -71,8 +71,8 @@ IN_FLIGHT_PER_WORKER = 4
 
 def run_processes(jobs: list[Job], workers: int, config_path=None) -> Iterator[Result]:
     """Results in job order, with a bounded window of batches in flight: `Executor.map` submits every
-    job at once, and when the parent (caching each result) fell behind the workers, finished results
-    queued up in its memory (17 GB at 10,000 generated reports)."""
+    job at once, so when the parent (caching each result) falls behind the workers, finished results
+    can queue up in its memory without bound."""
     from collections import deque
     from concurrent.futures import ProcessPoolExecutor
     from multiprocessing import get_context
