@@ -2,7 +2,7 @@
 
 The default graph holds the contract the scorer and users query (types,
 labels, codes, titles, figures, relations). Evidence goes to one named graph
-per report (see `evidence_quads`), so the contract stays unchanged.
+per report (see `kg.provenance.evidence_lines`), so the contract stays unchanged.
 """
 from __future__ import annotations
 

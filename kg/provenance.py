@@ -20,7 +20,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import replace
 
-from pyoxigraph import DefaultGraph, NamedNode, Quad
+from pyoxigraph import NamedNode
 
 from kg import __version__
 from kg.facts import Evidence
@@ -148,16 +148,3 @@ def evidence_lines(g: KnowledgeGraph) -> list[str]:
 
 def evidence_nquads(g: KnowledgeGraph) -> bytes:
     return nquads(evidence_lines(g))
-
-
-def evidence_quads(g: KnowledgeGraph) -> list[Quad]:
-    """`evidence_lines` as pyoxigraph quads (parsed in Rust)."""
-    from pyoxigraph import RdfFormat, parse
-
-    return list(parse(evidence_nquads(g), format=RdfFormat.N_QUADS))
-
-
-def quad_key(q: Quad) -> tuple:
-    """Sort key: default graph first, then by graph and subject, so TriG writes each graph in one block."""
-    named = not isinstance(q.graph_name, DefaultGraph)
-    return (named, str(q.graph_name) if named else "", str(q.subject), str(q.predicate), str(q.object))

@@ -15,9 +15,8 @@ import os
 import re
 import shutil
 from pathlib import Path
-from typing import Iterable
 
-from pyoxigraph import Literal, NamedNode, Quad, QueryBoolean, QuerySolutions, RdfFormat, Store
+from pyoxigraph import Literal, NamedNode, QueryBoolean, QuerySolutions, RdfFormat, Store
 
 STORE_DIR = "store"
 UPDATE_WORDS = ("INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY")
@@ -40,11 +39,6 @@ def load_file(nquads: Path, out_dir: Path, fill_after=None) -> Path:
     """Bulk-load an N-Quads file (parsed in Rust, not quad by quad in Python) and swap the store in."""
     return _swap_in(out_dir, lambda store: store.bulk_load(path=str(nquads), format=RdfFormat.N_QUADS),
                     fill_after=fill_after)
-
-
-def load(quads: Iterable[Quad], out_dir: Path) -> Path:
-    """Fill a new store with `quads` and swap it in for OUT/store atomically."""
-    return _swap_in(out_dir, lambda store: store.bulk_extend(quads))
 
 
 def _stale_stores(folder: Path) -> list[Path]:

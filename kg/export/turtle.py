@@ -15,8 +15,7 @@ from pyoxigraph import Quad, RdfFormat, parse, serialize
 from kg.alignments import GEO, ORG, alignment_triples
 from kg.export.atomic import write_bytes
 from kg.graph import KnowledgeGraph
-from kg.mapping import ID, PREFIXES, contract_lines, nquads, ordered
-from kg.provenance import evidence_quads
+from kg.mapping import ID, PREFIXES, contract_lines, nquads
 from kg.taxonomy import SCHEME, taxonomy_triples
 
 _KINDS = ("report", "county", "place", "official", "person", "programme", "mechanism", "group", "target",
@@ -45,28 +44,12 @@ def default_quads(g: KnowledgeGraph) -> list[Quad]:
     return list(_parsed(default_nquads(g)))
 
 
-def dataset_quads(g: KnowledgeGraph, default: list[Quad] | None = None) -> list[Quad]:
-    """Default graph, then each report's evidence graph in one block (reports in sorted order)."""
-    return ordered(chain(default if default is not None else default_quads(g), evidence_quads(g)))
-
-
 def write(g: KnowledgeGraph, path: Path, default: list[Quad] | bytes | None = None) -> Path:
     """graph.ttl from the default graph (quads, or their N-Quads bytes streamed through the parser)."""
     quads = default if default is not None else default_nquads(g)
     if isinstance(quads, bytes):
         quads = _parsed(quads)
     write_bytes(path, serialize(quads, format=RdfFormat.TURTLE, prefixes=RDF_PREFIXES))
-    return path
-
-
-def write_trig(g: KnowledgeGraph, path: Path, quads: list[Quad] | None = None) -> Path:
-    write_bytes(path, serialize(quads if quads is not None else dataset_quads(g), format=RdfFormat.TRIG,
-                                prefixes=RDF_PREFIXES))
-    return path
-
-
-def write_nquads(g: KnowledgeGraph, path: Path, quads: list[Quad] | None = None) -> Path:
-    write_bytes(path, serialize(quads if quads is not None else dataset_quads(g), format=RdfFormat.N_QUADS))
     return path
 
 
