@@ -409,7 +409,7 @@ def time_our_export(out: Path, scratch: Path) -> dict:
     del facts
     shutil.rmtree(scratch, ignore_errors=True)
     timers = _Timers()
-    for mod, name, label in ((turtle, "default_quads", "default graph quads (mapping)"),
+    for mod, name, label in ((turtle, "default_nquads", "default graph (mapping)"),
                              (turtle, "write", "graph.ttl"),
                              (turtle, "write_trig_shards", "graph.trig"),
                              (turtle, "write_nquads_shards", "graph.nq"),
