@@ -257,7 +257,7 @@ def subset_tree(corpus: Path, reports: list[Path], n: int, dest: Path) -> Path:
     for p in reports[:n]:
         rel = Path(read._rel(p, corpus))
         _link(p, dest / rel)
-        for side in read._sidecar_paths(p):
+        for side in read.sidecar_candidates(p):
             if side.is_file():
                 _link(side, dest / rel.parent / side.name)
     stamp.write_text(want)

@@ -36,6 +36,7 @@ class BuildResult:
     store_update: str = ""  # "full" (loaded from graph.nq) or "incremental" (changed graphs only)
     fresh: list[str] = field(default_factory=list)  # the reports read this time (not from the cache)
     fresh_facts: list[ReportFacts] = field(default_factory=list)  # their facts
+    warnings: list[str] = field(default_factory=list)  # one line each: built, but not all of it used
 
 
 def process_source(nlp, source: read.Source) -> ReportFacts:
@@ -88,12 +89,14 @@ def _collector_paused():
 def build(corpus: Path, out: Path, nlp=None, on_skip: Callable[[str], None] | None = None, *,
           workers: int = 1, executor: str = "processes", scheduler=None, full: bool = False,
           config_path: Path | None = None, progress: bool = False, export_outputs: bool = True,
-          keep_evidence: bool = True, keep_facts: bool = True) -> BuildResult:
+          keep_evidence: bool = True, keep_facts: bool = True,
+          on_warning: Callable[[str], None] | None = None) -> BuildResult:
     """Build OUT from CORPUS, re-reading only what changed since the last build into OUT.
 
     Reports are merged one at a time in name order as they come, from the cache or from the workers,
     so the parent never holds every report's facts (`keep_facts=False`, as the CLI runs it, keeps
     only those read this time; `keep_evidence=False` parses no cached evidence: the shards hold it).
+    A report's warnings (a bad sidecar left out) are kept with its cached facts, so every build repeats them.
     """
     from kg import executors
 
@@ -128,6 +131,7 @@ def build(corpus: Path, out: Path, nlp=None, on_skip: Callable[[str], None] | No
     keep_fresh = keep_facts or len(todo) < len(entries)
     shards: list = []
     skipped: list[str] = []
+    warnings: list[str] = []
     hits = extracted = 0
 
     def each_report():
@@ -158,6 +162,10 @@ def build(corpus: Path, out: Path, nlp=None, on_skip: Callable[[str], None] | No
                 if keep_fresh:
                     fresh_facts.append(facts)
             manifest.reports[name] = {"digest": digest, "key": key, "status": "ok"}
+            for line in facts.warnings:
+                warnings.append(line)
+                if on_warning:
+                    on_warning(line)
             shards.append(shard)
             if keep_facts:
                 kept.append(facts)
@@ -170,7 +178,8 @@ def build(corpus: Path, out: Path, nlp=None, on_skip: Callable[[str], None] | No
     manifest.save(cache_root)
     cache.prune({r["key"] for r in manifest.reports.values() if r.get("key")})
     return BuildResult(graph, kept, skipped, outputs, extracted=extracted, cached=hits,
-                       store_update=info.get("store", ""), fresh=fresh_names, fresh_facts=fresh_facts)
+                       store_update=info.get("store", ""), fresh=fresh_names, fresh_facts=fresh_facts,
+                       warnings=warnings)
 
 
 @dataclass

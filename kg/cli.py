@@ -45,6 +45,7 @@ def build(corpus: Path, out: Path, validate: bool, workers: int | None, executor
     if executor == "dask" and not scheduler:
         raise click.UsageError("--executor dask needs --scheduler ADDRESS")
     result = run_build(corpus, out, on_skip=lambda line: click.echo(line, err=True),
+                       on_warning=lambda line: click.echo(line, err=True),
                        workers=workers or default_workers(), executor=executor, scheduler=scheduler, full=full,
                        config_path=config_path, progress=sys.stderr.isatty(), keep_evidence=False,
                        keep_facts=False)
@@ -97,19 +98,33 @@ def status(corpus: Path, out: Path):
 @click.option("--corpus", type=click.Path(path_type=Path, file_okay=False), default=Path("corpus"), show_default=True)
 @click.option("--out", type=click.Path(path_type=Path, file_okay=False), default=Path("outputs"), show_default=True)
 @click.option("--meta", multiple=True, metavar="KEY=VALUE", help="Sidecar metadata (title, url, date, county).")
+@click.option("--fetch-timeout", type=click.FloatRange(min=0, min_open=True), default=60.0, show_default=True,
+              metavar="SECONDS", help="How long a URL may take to arrive, the whole answer.")
 @click.option("--no-build", is_flag=True, help="Only copy the reports into the corpus.")
 @click.pass_context
-def add(ctx, sources: tuple[str, ...], corpus: Path, out: Path, meta: tuple[str, ...], no_build: bool):
-    """Copy reports (files or URLs) into CORPUS with their sidecar metadata, then rebuild."""
-    from kg.add import AddError, add_report, parse_meta
+def add(ctx, sources: tuple[str, ...], corpus: Path, out: Path, meta: tuple[str, ...], fetch_timeout: float,
+        no_build: bool):
+    """Copy reports (files or URLs) into CORPUS with their sidecar metadata, then rebuild.
 
+    All or nothing: a bad source, sidecar or --meta adds nothing (exit 2), nor does a URL that cannot
+    be fetched whole (exit 1). A report whose bytes the corpus already holds is not added again.
+    """
+    from kg.add import AddError, add_reports, parse_meta
+
+    if not corpus.is_dir():
+        raise click.UsageError(f"corpus folder not found: {corpus}")
     try:
-        extra = parse_meta(meta)
-        for src in sources:
-            dest = add_report(src, corpus, extra)
-            click.echo(f"added {dest}", err=True)
+        done = add_reports(sources, corpus, parse_meta(meta), timeout=fetch_timeout,
+                           warn=lambda line: click.echo(line, err=True))
     except AddError as exc:
-        raise click.ClickException(str(exc)) from None
+        err = click.ClickException(str(exc))
+        err.exit_code = 2 if exc.usage else 1
+        raise err from None
+    for item in done:
+        if item.path is not None:
+            click.echo(f"added {item.path}", err=True)
+        else:
+            click.echo(f"{item.source}: already in the corpus as {item.duplicate_of}; not added", err=True)
     if not no_build:
         ctx.invoke(build, corpus=corpus, out=out, validate=True, workers=None, executor="processes",
                    scheduler=None, full=False, config_path=None)
@@ -120,7 +135,10 @@ def _read_or_exit(file: Path):
     from kg import read
 
     try:
-        return read.read_report(file, file.parent)
+        src = read.read_report(file, file.parent)
+        for line in src.warnings:
+            click.echo(line, err=True)
+        return src
     except read.ReportError as exc:
         click.echo(str(exc), err=True)
         sys.exit(EXIT_SKIPPED)

@@ -73,6 +73,7 @@ class ReportFacts:
     entities: list[Entity] = field(default_factory=list)
     relations: list[Relation] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # e.g. mojibake found, with offsets
+    warnings: list[str] = field(default_factory=list)  # lines for the user, e.g. a bad sidecar left out
 
     def to_json(self, evidence: bool = True) -> dict:
         """The same dict as `dataclasses.asdict` (without the evidence lists if `evidence` is false),
@@ -87,6 +88,7 @@ class ReportFacts:
             "relations": [{"type": r.type, "source": list(r.source), "target": list(r.target),
                            **ev(r.evidence)} for r in self.relations],
             "notes": list(self.notes),
+            "warnings": list(self.warnings),
         }
 
     def evidence_json(self) -> dict:
@@ -123,4 +125,5 @@ class ReportFacts:
                 for r in data.get("relations", [])
             ],
             notes=list(data.get("notes", [])),
+            warnings=list(data.get("warnings", [])),
         )

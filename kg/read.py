@@ -1,11 +1,12 @@
 """Find the reports under a corpus folder and read each into a `Source`.
 
 Real corpora are messy: files in UTF-8 (with or without BOM), UTF-16, GBK/GB18030
-or Big5, HTML pages saved from the web, sidecar `NAME.meta.json` files, and now
-and then something that is not a report at all. Reading decides the encoding
-from the bytes, pulls the main text out of HTML, merges the sidecar, and turns
-every way a file can fail into one `ReportError` whose message says which file
-and why, so a build can skip it and go on.
+or Big5, HTML pages saved from the web, sidecar metadata files (see "sidecars"
+below), and now and then something that is not a report at all. Reading decides
+the encoding from the bytes, pulls the main text out of HTML, merges the sidecar
+(a bad one is left out with a warning line), and turns every way a file can fail
+into one `ReportError` whose message says which file and why, so a build can
+skip it and go on.
 
 Knows nothing of NLP or RDF.
 """
@@ -18,12 +19,14 @@ import logging
 import os
 import re
 import stat
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from kg.charsets import common_han
 
-__all__ = ["Source", "ReportError", "REPORT_SUFFIXES", "find_reports", "read_report", "decode"]
+__all__ = ["Source", "ReportError", "SidecarError", "REPORT_SUFFIXES", "MAX_BYTES", "find_reports", "read_report",
+           "decode", "is_report_name", "sidecar_of", "sidecar_candidates", "parse_sidecar", "read_sidecar"]
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +60,7 @@ class Source:
     encoding: str
     meta: dict = field(default_factory=dict)
     digest: str = ""
+    warnings: list[str] = field(default_factory=list)  # one line each: read, but not all of it used
 
 
 _NAME_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
@@ -83,7 +87,8 @@ class ReportError(Exception):
 # ---------------------------------------------------------------------------
 # finding reports
 
-def _is_report_name(name: str) -> bool:
+def is_report_name(name: str) -> bool:
+    """A name find_reports lists: a report suffix, not hidden, not a sidecar."""
     low = name.lower()
     return (
         not name.startswith(".")
@@ -131,7 +136,7 @@ def find_reports(corpus: Path) -> list[Path]:
     """
     corpus = Path(corpus)
     if corpus.is_file():
-        return [corpus] if _is_report_name(corpus.name) else []
+        return [corpus] if is_report_name(corpus.name) else []
     if not corpus.is_dir():
         return []
     found: list[Path] = []
@@ -153,7 +158,7 @@ def find_reports(corpus: Path) -> list[Path]:
         seen_dirs.add(key)
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         for f in filenames:
-            if _is_report_name(f):
+            if is_report_name(f):
                 found.append(Path(dirpath) / f)
     found.sort(key=lambda p: _rel(p, corpus))
     out, seen_files = [], set()
@@ -391,42 +396,142 @@ def _body_text(html: str) -> str:
 
 # ---------------------------------------------------------------------------
 # sidecars
+#
+# A report's sidecar is NAME.meta.json (r.txt.meta.json): it belongs to that one file, whatever else
+# the folder holds, and it is what `kg add` writes. The older STEM.meta.json (r.meta.json) is still
+# honoured, but only when it cannot be someone else's: no NAME.meta.json beside the report, exactly
+# one report in the folder with that stem, and no report named STEM (whose NAME sidecar it would be).
+# A STEM sidecar that several reports could claim is ignored, with a warning for each of them.
 
-def _sidecar_paths(path: Path) -> list[Path]:
-    stem = path.name[: -len(path.suffix)] if path.suffix else path.name
-    return [path.with_name(stem + SIDECAR_SUFFIX), path.with_name(path.name + SIDECAR_SUFFIX)]
+
+class SidecarError(ValueError):
+    """A sidecar that cannot be used; str() is one line: 'bad sidecar r.txt.meta.json: invalid JSON: …'."""
 
 
-def _read_sidecar(path: Path, name: str, where: str) -> tuple[dict, bytes]:
-    """The sidecar's fields and bytes; a broken sidecar fails the report (it would give wrong metadata)."""
-    for side in _sidecar_paths(path):
-        if not side.is_file():
+def _stem(name: str) -> str:
+    dot = name.rfind(".")
+    return name[:dot] if dot > 0 else name
+
+
+_LISTINGS: dict[str, tuple[int, frozenset[str], dict[str, int]]] = {}
+_RACY_NS = 2_000_000_000  # a folder changed this recently may change again within its mtime's tick
+
+
+def _folder_reports(folder: Path) -> tuple[frozenset[str], dict[str, int]]:
+    """Report names in FOLDER and how many share each stem. Kept per process while the folder's mtime
+    stands (and is old enough to be trusted), so reading N reports of one folder lists it once, not N times."""
+    key = os.path.abspath(folder)
+    try:
+        mtime = os.stat(folder).st_mtime_ns
+    except OSError:
+        return frozenset(), {}
+    hit = _LISTINGS.get(key)
+    if hit is not None and hit[0] == mtime:
+        return hit[1], hit[2]
+    names = set()
+    try:
+        with os.scandir(folder) as it:
+            for e in it:
+                try:
+                    is_dir = e.is_dir()
+                except OSError:
+                    is_dir = False
+                if is_report_name(e.name) and not is_dir:
+                    names.add(e.name)
+    except OSError:
+        return frozenset(), {}
+    stems: dict[str, int] = {}
+    for n in names:
+        stems[_stem(n)] = stems.get(_stem(n), 0) + 1
+    found = frozenset(names), stems
+    if time.time_ns() - mtime > _RACY_NS:
+        _LISTINGS[key] = (mtime, *found)
+    return found
+
+
+def sidecar_candidates(path: Path) -> list[Path]:
+    """The names a sidecar of PATH may have: NAME.meta.json, then STEM.meta.json (see `sidecar_of`)."""
+    path = Path(path)
+    return [path.with_name(path.name + SIDECAR_SUFFIX), path.with_name(_stem(path.name) + SIDECAR_SUFFIX)]
+
+
+def sidecar_of(path: Path) -> tuple[Path | None, str | None]:
+    """The sidecar that belongs to report PATH (None if none), and why a STEM sidecar was passed over."""
+    path = Path(path)
+    own, by_stem = sidecar_candidates(path)
+    if own.is_file():
+        return own, None
+    if not by_stem.is_file():
+        return None, None
+    stem = _stem(path.name)
+    names, stems = _folder_reports(path.parent)
+    if stem in names:  # by_stem is the NAME sidecar of the report called STEM
+        return None, None
+    others = stems.get(stem, 0) - (path.name in names)
+    if others > 0:
+        return None, (f"sidecar {_printable(by_stem.name)} ignored: {others + 1} reports share the stem "
+                      f"{_printable(stem)!r} (name it {_printable(own.name)})")
+    return by_stem, None
+
+
+def parse_sidecar(data: bytes, label: str) -> dict:
+    """A sidecar's fields from its bytes; raises SidecarError naming LABEL and what is wrong with it."""
+    try:
+        obj = json.loads(data.decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        raise SidecarError(f"bad sidecar {label}: not UTF-8") from None
+    except json.JSONDecodeError as e:
+        raise SidecarError(f"bad sidecar {label}: invalid JSON: {e.msg} (line {e.lineno})") from None
+    except RecursionError:
+        raise SidecarError(f"bad sidecar {label}: invalid JSON: nested too deeply") from None
+    if not isinstance(obj, dict):
+        raise SidecarError(f"bad sidecar {label}: expected a JSON object, got {type(obj).__name__}")
+    meta = {}
+    for key, value in obj.items():
+        want = SIDECAR_FIELDS.get(key)
+        if value is None:
             continue
-        label = side.name
-        try:
-            data = side.read_bytes()
-        except OSError as e:
-            raise ReportError(name, f"bad sidecar {label}: cannot read: {e.strerror}", where) from None
-        try:
-            obj = json.loads(data.decode("utf-8-sig"))
-        except UnicodeDecodeError:
-            raise ReportError(name, f"bad sidecar {label}: not UTF-8", where) from None
-        except json.JSONDecodeError as e:
-            raise ReportError(name, f"bad sidecar {label}: invalid JSON: {e.msg} (line {e.lineno})", where) from None
-        if not isinstance(obj, dict):
-            raise ReportError(name, f"bad sidecar {label}: expected a JSON object, got {type(obj).__name__}", where)
-        meta = {}
-        for key, value in obj.items():
-            want = SIDECAR_FIELDS.get(key)
-            if value is None:
-                continue
-            if want is not None and not isinstance(value, want):
-                raise ReportError(
-                    name, f"bad sidecar {label}: '{key}' must be a string, not {type(value).__name__}", where
-                )
-            meta[key] = value.strip() if isinstance(value, str) else value
-        return meta, data
-    return {}, b""
+        if want is not None and not isinstance(value, want):
+            raise SidecarError(f"bad sidecar {label}: '{key}' must be a string, not {type(value).__name__}")
+        meta[key] = value.strip() if isinstance(value, str) else value
+    return meta
+
+
+def read_sidecar(side: Path) -> tuple[dict, bytes]:
+    """A sidecar file's fields and bytes; raises SidecarError (unreadable, not UTF-8, not a JSON object,
+    a known field of the wrong type). The reader and `kg add` both validate with this."""
+    label = _printable(Path(side).name)
+    try:
+        data = Path(side).read_bytes()
+    except OSError as e:
+        raise SidecarError(f"bad sidecar {label}: cannot read: {e.strerror}") from None
+    return parse_sidecar(data, label), data
+
+
+def _sidecar_bytes(path: Path) -> tuple[Path | None, bytes, str | None]:
+    """The report's sidecar, its bytes for the digest (b'' if none or unreadable), and a warning."""
+    side, warning = sidecar_of(path)
+    if side is None:
+        return None, b"", warning
+    try:
+        return side, side.read_bytes(), warning
+    except OSError:
+        return side, b"", warning
+
+
+def _report_sidecar(path: Path, where: str) -> tuple[dict, bytes, list[str]]:
+    """The metadata a report's sidecar gives, its bytes (part of the digest) and warning lines: a bad
+    sidecar is left out, not the report (the text is still worth reading), and the warning says so."""
+    side, data, warning = _sidecar_bytes(path)
+    warnings = [f"{where}: warning: {warning}"] if warning else []
+    if side is None:
+        return {}, data, warnings
+    try:
+        meta, data = read_sidecar(side)
+    except SidecarError as e:
+        warnings.append(f"{where}: warning: {' '.join(str(e).split())}; read without it")
+        return {}, data, warnings
+    return meta, data, warnings
 
 
 # ---------------------------------------------------------------------------
@@ -460,7 +565,7 @@ def read_report(path: Path, corpus: Path) -> Source:
         raise ReportError(name, f"cannot read: {e.strerror}", where) from None
     if not raw.strip():
         raise ReportError(name, "empty file", where)
-    meta, side_bytes = _read_sidecar(path, name, where)
+    meta, side_bytes, warnings = _report_sidecar(path, where)
 
     try:
         if path.suffix.lower() in HTML_SUFFIXES:
@@ -481,7 +586,8 @@ def read_report(path: Path, corpus: Path) -> Source:
     if not text.strip():
         raise ReportError(name, "empty file", where)
 
-    return Source(name=name, path=path, text=text, encoding=encoding, meta=meta, digest=_digest(raw, side_bytes))
+    return Source(name=name, path=path, text=text, encoding=encoding, meta=meta, digest=_digest(raw, side_bytes),
+                  warnings=warnings)
 
 
 def _digest(raw: bytes, side_bytes: bytes) -> str:
@@ -498,11 +604,6 @@ def file_digest(path: Path) -> str | None:
         if not stat.S_ISREG(os.stat(path).st_mode):  # a FIFO would block, /dev/zero never end
             return None
         raw = Path(path).read_bytes()
-        side = b""
-        for p in _sidecar_paths(Path(path)):
-            if p.is_file():
-                side = p.read_bytes()
-                break
     except OSError:
         return None
-    return _digest(raw, side)
+    return _digest(raw, _sidecar_bytes(Path(path))[1])

@@ -53,7 +53,7 @@ def test_add_change_delete_reread_only_what_changed(small_corpus, tmp_path, nlp)
     res = CliRunner().invoke(main, ["add", str(extra), "--corpus", str(small_corpus), "--out", str(out),
                                     "--meta", "county=天镇县", "--no-build"])
     assert res.exit_code == 0, res.output
-    assert json.loads((small_corpus / "004_c08bcf71cc10af30.meta.json").read_text())["county"] == "天镇县"
+    assert json.loads((small_corpus / "004_c08bcf71cc10af30.txt.meta.json").read_text())["county"] == "天镇县"
     st = status(small_corpus, out)
     assert st.new == ["004_c08bcf71cc10af30.txt"] and st.unchanged == 3
     added = build(small_corpus, out, nlp=nlp)

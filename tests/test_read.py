@@ -149,11 +149,16 @@ def test_every_broken_report_gives_a_clear_reason(tmp_path, text001):
     assert reasons["blob.txt"] == "binary data"
     assert reasons["nuls.txt"] == "binary data"
     assert reasons["invalid.txt"].startswith("cannot decode: ")
-    assert reasons["badside.txt"].startswith("bad sidecar badside.meta.json: invalid JSON")
-    assert reasons["badtype.txt"] == "bad sidecar badtype.meta.json: 'date' must be a string, not int"
+    # a bad sidecar is left out, not the report: one warning line names the sidecar and why
+    assert read["badside.txt"].meta == {} and read["badside.txt"].warnings == [
+        "corpus/badside.txt: warning: bad sidecar badside.meta.json: invalid JSON: "
+        "Expecting property name enclosed in double quotes (line 1); read without it"]
+    assert read["badtype.txt"].warnings == [
+        "corpus/badtype.txt: warning: bad sidecar badtype.meta.json: 'date' must be a string, not int; read without it"]
     assert reasons["nobody.html"] == "no text in HTML"
     # the good ones are still there
-    assert set(read) == {"good.txt", "sub/deeper/good2.md", "page.html", "dir.txt/inner.txt"}
+    assert set(read) == {"good.txt", "sub/deeper/good2.md", "page.html", "dir.txt/inner.txt", "badside.txt",
+                         "badtype.txt"}
     assert read["good.txt"].text == text001
 
 

@@ -170,18 +170,25 @@ def _hostile_corpus(root: Path) -> tuple[Path, dict[str, str], set[str]]:
     with open(c / "huge.txt", "wb") as fh:
         fh.truncate(read.MAX_BYTES + 1)
     bad["huge.txt"] = f"too large: {read.MAX_BYTES + 1} bytes (limit {read.MAX_BYTES})"
-    # sidecars: invalid JSON, wrong types
+    # sidecars: invalid JSON, wrong types, not an object: each report builds without its sidecar
     w("side-json.txt", t3[:800])
     w("side-json.meta.json", '{"title": "x", county: 1')
-    bad["side-json.txt"] = ("bad sidecar side-json.meta.json: invalid JSON: "
-                            "Expecting property name enclosed in double quotes (line 1)")
     w("side-type.txt", t3[:800])
     w("side-type.meta.json", json.dumps({"title": "x", "county": ["盐亭县"]}))
-    bad["side-type.txt"] = "bad sidecar side-type.meta.json: 'county' must be a string, not list"
     w("side-list.txt", t3[:800])
     w("side-list.meta.json", "[1, 2]")
-    bad["side-list.txt"] = "bad sidecar side-list.meta.json: expected a JSON object, got list"
+    good |= {"side-json.txt", "side-type.txt", "side-list.txt"}
     return c, bad, good
+
+
+# the warning line each report with a bad sidecar builds with
+SIDECAR_WARNINGS = [
+    "corpus/side-json.txt: warning: bad sidecar side-json.meta.json: invalid JSON: "
+    "Expecting property name enclosed in double quotes (line 1); read without it",
+    "corpus/side-list.txt: warning: bad sidecar side-list.meta.json: expected a JSON object, got list; read without it",
+    "corpus/side-type.txt: warning: bad sidecar side-type.meta.json: 'county' must be a string, not list; "
+    "read without it",
+]
 
 
 def _skip_line(name: str, reason: str) -> str:
@@ -199,6 +206,7 @@ def test_hostile_corpus_skips_each_bad_file_with_one_line_and_builds_the_rest(tm
     skipped = [ln for ln in res.stderr.splitlines() if ": skipped: " in ln]
     assert sorted(skipped) == sorted(_skip_line(n, r) for n, r in bad.items())
     assert f"{len(bad)} report(s) skipped" in res.stderr
+    assert sorted(ln for ln in res.stderr.splitlines() if ": warning: " in ln) == SIDECAR_WARNINGS
     # the manifest keeps each failure with the same line; every good report built
     manifest = json.loads((out / CACHE_DIR / "manifest.json").read_text(encoding="utf-8"))["reports"]
     assert {n for n, r in manifest.items() if r["status"] == "failed"} == set(bad)

@@ -51,7 +51,7 @@ def _key(m: Mention, report: str) -> str:
 
 def to_facts(doc, text, source) -> ReportFacts:
     report = source.name
-    facts = ReportFacts(report=report, meta=dict(source.meta))
+    facts = ReportFacts(report=report, meta=dict(source.meta), warnings=list(source.warnings))
     facts.meta["chars"] = len(source.text)
     county = doc._.kg_report_county
     if county:
