@@ -1,7 +1,9 @@
 """The `kg` command: thin wrappers over build, normalize, extract and query; exit codes.
 
 Exit status: 0 all reports built; 3 some reports were skipped (each named on
-stderr); 2 bad usage; 1 the build itself failed.
+stderr); 2 bad usage; 1 the build itself failed. `kg add` adds all its sources
+or none: 2 when a source, its sidecar or --meta is bad, 1 when a URL cannot be
+fetched whole or the corpus cannot be written (one line either way).
 """
 from __future__ import annotations
 
