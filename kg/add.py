@@ -187,7 +187,10 @@ def _stage(plan: _Plan, corpus: Path, timeout: float, max_bytes: int) -> None:
     with os.fdopen(fd, "wb") as out:
         def write(chunk: bytes) -> None:
             h.update(chunk)
-            out.write(chunk)
+            try:
+                out.write(chunk)
+            except OSError as e:  # not a fetch error: the corpus folder cannot take it
+                raise AddError(f"cannot write into {corpus}: {e.strerror or e}", usage=False) from None
 
         if _URL.match(plan.source):
             try:
