@@ -86,6 +86,10 @@ class Renames:
         raise KeyError(target)
 
     def commit(self) -> None:
+        for _, target in self.files:  # what would stop a rename, found before any rename is made
+            if target.is_dir() and not target.is_symlink():
+                self.discard()
+                raise OutputError(target, os.strerror(errno.EISDIR))
         try:
             for tmp, target in self.files:  # renames need no space: only a kill can cut this short
                 os.replace(tmp, target)
