@@ -416,7 +416,7 @@ def time_our_export(out: Path, scratch: Path) -> dict:
                              (graphml, "write", "graph.graphml"),
                              (gexf, "write", "graph.gexf"),
                              (tables, "write", "nodes.csv + edges.csv"),
-                             (kstore, "load_file", "store bulk load")):
+                             (kstore, "stage_file", "store bulk load")):
         timers.wrap(mod, name, label)
     try:
         t = time.perf_counter()

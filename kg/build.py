@@ -6,6 +6,10 @@ cache key); only the merge and the exports see the whole corpus. A build
 re-reads only new or changed reports; deleted reports simply drop out of the
 merge. A report that cannot be read is skipped with one line naming it and the
 reason; the rest still build.
+
+A build holds OUT's lock from start to end (a second build into OUT waits), checks
+OUT can be written before it reads a report, and replaces every output, the
+store and the manifest as one set only when all of them are written.
 """
 from __future__ import annotations
 
@@ -15,14 +19,29 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from kg import read
+from kg import outdir, read
 from kg.cache import FactCache, Manifest, report_key
 from kg.facts import ReportFacts
 from kg.graph import KnowledgeGraph, merge
 from kg.nlp import extract
 from kg.normalize import normalize
 
-CACHE_DIR = ".cache"
+CACHE_DIR = outdir.STATE_DIR
+
+
+class EmptyCorpus(ValueError):
+    """The corpus folder is missing or holds no report: nothing to build or compare."""
+
+
+def reports_of(corpus: Path) -> list[Path]:
+    """The corpus's reports; EmptyCorpus if the folder is missing or holds none."""
+    corpus = Path(corpus)
+    if not corpus.is_dir():
+        raise EmptyCorpus(f"corpus folder not found: {corpus}")
+    found = read.find_reports(corpus)
+    if not found:
+        raise EmptyCorpus(f"no reports in {corpus} (a report is a .txt, .html or .htm file)")
+    return found
 
 
 @dataclass
@@ -90,17 +109,35 @@ def build(corpus: Path, out: Path, nlp=None, on_skip: Callable[[str], None] | No
           workers: int = 1, executor: str = "processes", scheduler=None, full: bool = False,
           config_path: Path | None = None, progress: bool = False, export_outputs: bool = True,
           keep_evidence: bool = True, keep_facts: bool = True,
-          on_warning: Callable[[str], None] | None = None) -> BuildResult:
+          on_warning: Callable[[str], None] | None = None, lock_wait: float | None = None,
+          on_wait: Callable[[str], None] | None = None) -> BuildResult:
     """Build OUT from CORPUS, re-reading only what changed since the last build into OUT.
 
     Reports are merged one at a time in name order as they come, from the cache or from the workers,
     so the parent never holds every report's facts (`keep_facts=False`, as the CLI runs it, keeps
     only those read this time; `keep_evidence=False` parses no cached evidence: the shards hold it).
     A report's warnings (a bad sidecar left out) are kept with its cached facts, so every build repeats them.
-    """
-    from kg import executors
 
+    Raises EmptyCorpus (no report), kg.outdir.OutputError (OUT cannot be written: before any report
+    is read, or while writing, naming the file; no output is then replaced) and kg.outdir.OutputBusy
+    (another build held OUT for longer than `lock_wait` seconds; None waits, calling `on_wait` once).
+    """
     corpus, out = Path(corpus), Path(out)
+    found = reports_of(corpus)
+    outdir.check_writable(out)
+    with outdir.exclusive(out, wait=lock_wait, on_wait=on_wait):
+        return _build_locked(corpus, out, found, nlp, on_skip, workers=workers, executor=executor,
+                             scheduler=scheduler, full=full, config_path=config_path, progress=progress,
+                             export_outputs=export_outputs, keep_evidence=keep_evidence, keep_facts=keep_facts,
+                             on_warning=on_warning)
+
+
+def _build_locked(corpus: Path, out: Path, found: list[Path], nlp, on_skip, *, workers: int, executor: str,
+                  scheduler, full: bool, config_path: Path | None, progress: bool, export_outputs: bool,
+                  keep_evidence: bool, keep_facts: bool, on_warning) -> BuildResult:
+    from kg import executors
+    from kg.export.atomic import together
+
     keep_evidence = keep_evidence or not export_outputs  # without exports the facts are all there is
     cache_root = out / CACHE_DIR
     cache = FactCache(cache_root)
@@ -108,7 +145,7 @@ def build(corpus: Path, out: Path, nlp=None, on_skip: Callable[[str], None] | No
     config = str(config_path) if config_path else None
     manifest = Manifest(config=cfg)
     entries = []  # (name, path, digest, key, cached?) in name order: the merge order
-    for path in read.find_reports(corpus):
+    for path in found:
         name = read._rel(path, corpus)
         digest = read.file_digest(path)
         key = report_key(f"{name}\0{digest}", cfg) if digest else None
@@ -121,7 +158,7 @@ def build(corpus: Path, out: Path, nlp=None, on_skip: Callable[[str], None] | No
         results = executors.run_serial(todo, config, nlp)
     else:
         results = executors.run_processes(todo, workers, config)
-    results = iter(executors.with_progress(results, len(todo), progress))
+    results = executors.with_progress(results, len(todo), progress)
 
     kept: list[ReportFacts] = []
     fresh_facts: list[ReportFacts] = []
@@ -172,10 +209,14 @@ def build(corpus: Path, out: Path, nlp=None, on_skip: Callable[[str], None] | No
             yield facts
 
     info: dict = {}
-    with _collector_paused():
-        graph = merge(each_report(), keep_evidence=keep_evidence, presorted=True)
-        outputs = export(graph, out, shards, info) if export_outputs else []
-    manifest.save(cache_root)
+    try:
+        with _collector_paused():
+            graph = merge(each_report(), keep_evidence=keep_evidence, presorted=True)
+            with together():  # the outputs, the store and the manifest: all of them or none
+                outputs = export(graph, out, shards, info) if export_outputs else []
+                manifest.save(cache_root)
+    finally:
+        results.close()  # a build stopped mid-way (an error, SIGTERM) stops its workers now
     cache.prune({r["key"] for r in manifest.reports.values() if r.get("key")})
     return BuildResult(graph, kept, skipped, outputs, extracted=extracted, cached=hits,
                        store_update=info.get("store", ""), fresh=fresh_names, fresh_facts=fresh_facts,
@@ -193,11 +234,12 @@ class Status:
 
 
 def status(corpus: Path, out: Path, config_path: Path | None = None) -> Status:
-    """What a build would re-read, compared with the last build into OUT."""
+    """What a build would re-read, compared with the last build into OUT (EmptyCorpus if no report)."""
+    found = reports_of(corpus)
     manifest = Manifest.load(Path(out) / CACHE_DIR)
     st = Status(config_changed=bool(manifest.reports) and manifest.config != _config_digest(config_path))
     seen = set()
-    for path in read.find_reports(Path(corpus)):
+    for path in found:
         name = read._rel(path, Path(corpus))
         seen.add(name)
         old = manifest.reports.get(name)

@@ -1,14 +1,19 @@
 """The `kg` command: thin wrappers over build, normalize, extract and query; exit codes.
 
 Exit status: 0 all reports built; 3 some reports were skipped (each named on
-stderr); 2 bad usage; 1 the build itself failed. `kg add` adds all its sources
+stderr); 2 bad usage (a missing or empty corpus too); 1 the build itself failed
+(OUT not writable, a disk full, another build holding OUT past --lock-timeout),
+with one line and the previous outputs unchanged; 143 stopped by SIGTERM (the
+workers stopped, the previous outputs unchanged). `kg add` adds all its sources
 or none: 2 when a source, its sidecar or --meta is bad, 1 when a URL cannot be
 fetched whole or the corpus cannot be written (one line either way).
 """
 from __future__ import annotations
 
 import json
+import signal
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -16,6 +21,35 @@ import click
 from kg import __version__
 
 EXIT_SKIPPED = 3
+EXIT_TERMINATED = 128 + signal.SIGTERM
+
+
+class Terminated(BaseException):
+    """SIGTERM arrived: unwinds the build like Ctrl-C does (workers killed, temps removed)."""
+
+
+@contextmanager
+def _build_errors():
+    """SIGTERM and the build's expected failures as one line and an exit status, not a traceback."""
+    from kg.build import EmptyCorpus
+    from kg.outdir import OutputBusy, OutputError
+
+    def on_term(signum, frame):
+        raise Terminated()
+
+    old = signal.signal(signal.SIGTERM, on_term)
+    try:
+        yield
+    except EmptyCorpus as exc:
+        raise click.UsageError(str(exc)) from None
+    except (OutputError, OutputBusy) as exc:
+        click.echo(f"kg: {exc}; the previous outputs are unchanged", err=True)
+        sys.exit(1)
+    except Terminated:
+        click.echo("kg: stopped by SIGTERM; the previous outputs are unchanged", err=True)
+        sys.exit(EXIT_TERMINATED)
+    finally:
+        signal.signal(signal.SIGTERM, old)
 
 
 @click.group()
@@ -36,21 +70,22 @@ def main():
 @click.option("--full", is_flag=True, help="Ignore the cache and re-read every report.")
 @click.option("--config", "config_path", type=click.Path(path_type=Path, exists=True, dir_okay=False), default=None,
               help="A config.cfg whose values override the shipped pipeline config.")
+@click.option("--lock-timeout", type=click.FloatRange(min=0), default=None, metavar="SECONDS",
+              help="When another build holds OUT, wait at most this long (default: wait until it ends).")
 def build(corpus: Path, out: Path, validate: bool, workers: int | None, executor: str, scheduler: str | None,
-          full: bool, config_path: Path | None):
+          full: bool, config_path: Path | None, lock_timeout: float | None = None):
     """Read every report under CORPUS and write the graph to OUT (only new or changed reports are re-read)."""
     from kg.build import build as run_build
     from kg.executors import default_workers
 
-    if not corpus.is_dir():
-        raise click.UsageError(f"corpus folder not found: {corpus}")
     if executor == "dask" and not scheduler:
         raise click.UsageError("--executor dask needs --scheduler ADDRESS")
-    result = run_build(corpus, out, on_skip=lambda line: click.echo(line, err=True),
-                       on_warning=lambda line: click.echo(line, err=True),
-                       workers=workers or default_workers(), executor=executor, scheduler=scheduler, full=full,
-                       config_path=config_path, progress=sys.stderr.isatty(), keep_evidence=False,
-                       keep_facts=False)
+    with _build_errors():
+        say = lambda line: click.echo(line, err=True)  # noqa: E731
+        result = run_build(corpus, out, on_skip=say, on_warning=say, workers=workers or default_workers(),
+                           executor=executor, scheduler=scheduler, full=full, config_path=config_path,
+                           progress=sys.stderr.isatty(), keep_evidence=False, keep_facts=False,
+                           lock_wait=lock_timeout, on_wait=say)
     click.echo(f"read {result.extracted} report(s), {result.cached} from the cache", err=True)
     g = result.graph
     counts = {}
@@ -83,9 +118,13 @@ def build(corpus: Path, out: Path, validate: bool, workers: int | None, executor
 @click.option("--out", type=click.Path(path_type=Path, file_okay=False), default=Path("outputs"), show_default=True)
 def status(corpus: Path, out: Path):
     """What the next build would re-read: new, changed, deleted and failed reports."""
+    from kg.build import EmptyCorpus
     from kg.build import status as run_status
 
-    st = run_status(corpus, out)
+    try:
+        st = run_status(corpus, out)
+    except EmptyCorpus as exc:
+        raise click.UsageError(str(exc)) from None
     if st.config_changed:
         click.echo("config, lexicons or rules changed: every report will be re-read")
     for label, names in (("new", st.new), ("changed", st.changed), ("deleted", st.deleted), ("failed", st.failed)):

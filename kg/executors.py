@@ -4,6 +4,12 @@ Every executor runs the same function, `extract_one`, on (path, corpus) jobs,
 and loads the spaCy pipeline once per worker process, not once per report.
 Results come back as ReportFacts (or a skip line) in the order of the jobs,
 so one worker, many workers and Dask give the same graph.
+
+Pool workers die with the parent (Linux: PR_SET_PDEATHSIG), ignore Ctrl-C and
+SIGTERM meant for the parent, and are killed when the parent stops reading
+their results (an error, or SIGTERM turned into an exception by the CLI).
+A report whose facts would hold a literal over `kg.shards.MAX_LITERAL_BYTES`
+is skipped here, where its shard is made.
 """
 from __future__ import annotations
 
@@ -33,12 +39,16 @@ def extract_one(job: Job, config_path: str | None = None, nlp=None) -> Result:
     """Read one report: ("ok", (facts, shard)) or ("skip", the one-line reason)."""
     from kg import read
     from kg.build import process_report
-    from kg.shards import shard_of
+    from kg.shards import oversized, shard_of
 
     path, corpus = job
     try:
         facts = process_report(nlp or _pipeline(config_path), Path(path), Path(corpus))
-        return ("ok", (facts, shard_of(facts)))
+        shard = shard_of(facts)
+        too_big = oversized(facts, shard)
+        if too_big:
+            return ("skip", f"{read.display_name(Path(path), Path(corpus))}: skipped: {too_big}")
+        return ("ok", (facts, shard))
     except read.ReportError as exc:
         return ("skip", str(exc))
     except Exception as exc:  # a bug on one report must not end the build: name it and go on
@@ -51,7 +61,33 @@ def _extract_batch(jobs: list[Job], config_path: str | None) -> list[Result]:
     return [extract_one(j, config_path) for j in jobs]
 
 
-def _init_worker(config_path: str | None) -> None:
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
+
+
+def die_with_parent(parent: int) -> None:
+    """Ask Linux to SIGKILL this process when its parent dies, and exit now if it already has."""
+    import signal
+
+    if sys.platform != "linux":
+        return
+    import ctypes
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:  # the parent died before the request was made
+        os._exit(1)
+
+
+def _init_worker(config_path: str | None, parent: int | None = None) -> None:
+    import signal
+
+    if parent is not None:
+        die_with_parent(parent)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)    # Ctrl-C reaches the whole group: the parent decides
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)   # not the parent's handler, inherited by fork
     _pipeline(config_path)
 
 
@@ -77,12 +113,17 @@ def run_processes(jobs: list[Job], workers: int, config_path=None) -> Iterator[R
     from concurrent.futures import ProcessPoolExecutor
     from multiprocessing import get_context
 
+    import multiprocessing
+
     ctx = get_context("fork" if sys.platform == "linux" else "spawn")
     size = max(1, min(8, len(jobs) // (workers * 8) or 1))
     batches = iter([jobs[i:i + size] for i in range(0, len(jobs), size)])
-    with ProcessPoolExecutor(workers, mp_context=ctx, initializer=_init_worker, initargs=(config_path,)) as pool:
-        pending: deque = deque()
-
+    before = {p.pid for p in multiprocessing.active_children()}
+    pool = ProcessPoolExecutor(workers, mp_context=ctx, initializer=_init_worker,
+                               initargs=(config_path, os.getpid()))
+    pending: deque = deque()
+    finished = False
+    try:
         def submit() -> None:
             batch = next(batches, None)
             if batch is not None:
@@ -94,6 +135,14 @@ def run_processes(jobs: list[Job], workers: int, config_path=None) -> Iterator[R
             done = pending.popleft().result()
             submit()
             yield from done
+        finished = True
+    finally:
+        if not finished:  # stopped early: drop the queued work and kill the workers now
+            pool.shutdown(wait=False, cancel_futures=True)
+            for proc in multiprocessing.active_children():
+                if proc.pid not in before:
+                    proc.kill()
+        pool.shutdown(wait=True)
 
 
 def run_dask(jobs: list[Job], scheduler: str | object, config_path=None, batch: int = 64) -> Iterator[Result]:

@@ -5,6 +5,11 @@ where the report is read (a worker process or a Dask task), cached with its
 facts, and the exports only concatenate bytes: graph.nq and graph.trig grow
 by one shard per report, and an incremental build re-serialises only what
 changed. The shards also suit a bulk load into Oxigraph server or Jena TDB2.
+
+A report whose facts or evidence would hold a literal over MAX_LITERAL_BYTES
+is refused where its shard is made (`oversized`): the store cannot hold a term
+over 16 MiB (a MemoryError that failed every build), and no real sentence,
+label or title comes near the limit.
 """
 from __future__ import annotations
 
@@ -15,6 +20,9 @@ from pyoxigraph import RdfFormat, parse, serialize
 
 from kg.facts import ReportFacts
 from kg.graph import KnowledgeGraph, merge
+
+
+MAX_LITERAL_BYTES = 1 << 20  # 1 MiB of UTF-8 in one string: a label, a title, a sentence
 
 
 @dataclass(frozen=True)
@@ -62,3 +70,32 @@ def shards_of_merged(graph: KnowledgeGraph) -> list[Shard]:
 
     views = report_views(graph)
     return [shard_of_graph(views[r], r) for r in sorted(views)]
+
+
+def _strings(value, where: str):
+    """(where, string) for every string in a JSON-like value."""
+    if isinstance(value, str):
+        yield where, value
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            yield from _strings(k, where)
+            yield from _strings(v, f"{where}.{k}")
+    elif isinstance(value, (list, tuple)):
+        for v in value:
+            yield from _strings(v, where)
+
+
+def oversized(facts: ReportFacts, shard: Shard, limit: int = MAX_LITERAL_BYTES) -> str | None:
+    """Why the report cannot go into the graph ("a literal of 18,874,368 bytes in meta.title, over the
+    limit of 1,048,576"), or None: any string of its facts or evidence, or line of its shard, over
+    `limit` bytes."""
+    def size(text: str) -> int:
+        return len(text) if len(text) * 4 <= limit else len(text.encode("utf-8", "surrogatepass"))
+
+    for where, text in _strings(facts.to_json(), "facts"):
+        if len(text) > limit // 4 and size(text) > limit:
+            return f"a literal of {size(text):,} bytes in {where.removeprefix('facts.')}, over the limit of {limit:,}"
+    longest = max((len(line) for line in shard.read_nquads().split(b"\n")), default=0)
+    if longest > limit:
+        return f"a statement of {longest:,} bytes in its evidence graph, over the limit of {limit:,}"
+    return None

@@ -4,13 +4,15 @@ A full load parses every quad of `graph.nq` (minutes for tens of thousands of
 reports). But each report's evidence is its own named graph, and the default
 graph changes little when a few reports do, so an incremental build:
 
-1. checkpoints the live store (RocksDB hard links: fast, and the live store
-   keeps answering queries untouched),
+1. checkpoints the live store into a new generation (RocksDB hard links:
+   fast, and the live store keeps answering queries untouched),
 2. drops the named graphs of changed and deleted reports, loads the shards of
    new and changed ones, and applies the line difference of the default
    graph's N-Quads (the exports write it without blank nodes, so a line is a
-   quad),
-3. swaps the checkpoint in with renames, as a full load does.
+   quad).
+
+Either way the new generation is only prepared here: the exports swap it in
+(`kg.store.swap_in`) with the files, when every output was written.
 
 The store remembers what it holds in `county-kg-state.json` inside its own
 folder (swapped with it, so it can never describe another store): the default
@@ -23,13 +25,11 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import os
-import shutil
 from pathlib import Path
 
 from pyoxigraph import RdfFormat, Store, parse
 
-from kg.store import STORE_DIR, _stale_stores, _swap_in, load_file, store_path
+import kg.store as kstore  # by module, so the benchmark's timers see the calls
 
 STATE_FILE = "county-kg-state.json"
 DEFAULT_COPY = "county-kg-default.nq"
@@ -49,7 +49,7 @@ def shard_id(shard) -> str:
 
 def read_state(out_dir: Path) -> dict | None:
     try:
-        state = json.loads((store_path(out_dir) / STATE_FILE).read_text(encoding="utf-8"))
+        state = json.loads((kstore.store_path(out_dir) / STATE_FILE).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
     if not isinstance(state, dict) or state.get("format") != STATE_FORMAT:
@@ -68,8 +68,9 @@ def _write_state(folder: Path, state: dict, default_nq: bytes) -> None:
     (folder / STATE_FILE).write_text(json.dumps(state, ensure_ascii=False), encoding="utf-8")
 
 
-def sync(out_dir: Path, default_nq: bytes, shards: list, nquads_file: Path, version: str) -> tuple[Path, str]:
-    """Make OUT/store hold `default_nq` plus one named graph per shard; returns (path, "full"|"incremental").
+def prepare(out_dir: Path, default_nq: bytes, shards: list, nquads_file: Path, version: str) -> tuple[Path, str]:
+    """A new store generation holding `default_nq` plus one named graph per shard, not yet live;
+    returns (its folder, "full"|"incremental"). The caller holds OUT's lock.
 
     `nquads_file` is the whole dataset (for the full load); `version` names the code that made the
     quads (a different one forces a full load).
@@ -87,13 +88,13 @@ def sync(out_dir: Path, default_nq: bytes, shards: list, nquads_file: Path, vers
             if old_default is not None:
                 path = _update(out_dir, old_default, default_nq, gone, added, new_state)
                 return path, "incremental"
-    path = load_file(nquads_file, out_dir, fill_after=lambda folder: _write_state(folder, new_state, default_nq))
+    path = kstore.stage_file(nquads_file, out_dir, fill_after=lambda folder: _write_state(folder, new_state, default_nq))
     return path, "full"
 
 
 def _previous_default(out_dir: Path, state: dict) -> bytes | None:
     try:
-        data = (store_path(out_dir) / DEFAULT_COPY).read_bytes()
+        data = (kstore.store_path(out_dir) / DEFAULT_COPY).read_bytes()
     except OSError:
         return None
     return data if hashlib.sha256(data).hexdigest() == state.get("default") else None
@@ -118,15 +119,7 @@ def _line_diff(old: bytes, new: bytes) -> tuple[list[bytes], list[bytes]]:
 
 def _update(out_dir: Path, old_default: bytes, new_default: bytes, gone: list[str], added: list,
             new_state: dict) -> Path:
-    """Checkpoint, patch and swap in the store (see the module docstring)."""
-    target = store_path(out_dir)
-    tmp = target.with_name(f".{STORE_DIR}.new-{os.getpid()}")
-    for p in (tmp, *_stale_stores(target.parent)):
-        shutil.rmtree(p, ignore_errors=True)
-    live = Store(str(target))
-    live.backup(str(tmp))
-    del live
-
+    """Checkpoint and patch the store into a new generation (see the module docstring)."""
     from kg.provenance import graph_iri
 
     def patch(store: Store) -> None:
@@ -139,5 +132,5 @@ def _update(out_dir: Path, old_default: bytes, new_default: bytes, gone: list[st
         for shard in added:
             store.bulk_load(input=shard.read_nquads(), format=RdfFormat.N_QUADS)
 
-    return _swap_in(out_dir, patch, start_from=tmp,
-                    fill_after=lambda folder: _write_state(folder, new_state, new_default))
+    return kstore.new_generation(out_dir, patch, checkpoint=True,
+                          fill_after=lambda folder: _write_state(folder, new_state, new_default))

@@ -44,7 +44,9 @@ def test_export_all_writes_every_format_and_the_store(sample_out):
     for name in FILES:
         assert (sample_out / name).stat().st_size > 0, name
     assert (sample_out / "store").is_dir()
-    assert not [p for p in sample_out.iterdir() if p.name.startswith(".")]  # no temp leftovers
+    # no temp leftovers: only the build state (.cache: the lock and the store's one live generation)
+    assert not [p for p in sample_out.iterdir() if p.name.startswith(".") and p.name != ".cache"]
+    assert [p.name for p in (sample_out / ".cache" / "stores").iterdir()] == [(sample_out / "store").resolve().name]
 
 
 def test_turtle_and_trig_parse_back_with_rdflib_and_oxigraph(sample_out):

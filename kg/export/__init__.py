@@ -8,45 +8,62 @@ from kg.graph import KnowledgeGraph
 
 def export_all(graph: KnowledgeGraph, out: Path, store: bool = True, shards: list | None = None,
                info: dict | None = None) -> list[Path]:
-    """Write every format into OUT and load OUT/store/; returns the paths written (the store last).
+    """Write every format into OUT and update OUT/store; returns the paths written (the store last).
 
     graph.ttl (default graph: contract + taxonomy + alignments), graph.trig and
     graph.nq (plus one evidence graph per report: the `shards`, serialised where
     each report was read, or made here from the merged graph), graph.graphml,
-    graph.gexf, nodes.csv, edges.csv. Each file is written atomically and is
-    byte-identical for the same graph. The store is updated in place of a full load when few
-    reports changed (`kg.store_sync`); `info["store"]` says which ("full" or "incremental").
+    graph.gexf, nodes.csv, edges.csv. Each file is byte-identical for the same graph. The store is
+    updated in place of a full load when few reports changed (`kg.store_sync`); `info["store"]` says
+    which ("full" or "incremental").
+
+    The outputs are replaced as one set: every file goes to a temp file and the store to a new
+    generation, and only when all of them are written are they renamed in; on any error no output
+    changes. Holds OUT's lock (`kg.outdir.exclusive`).
     """
     from concurrent.futures import ThreadPoolExecutor
 
+    from kg import store as kstore
     from kg.cache import code_digest
     from kg.export import gexf, graphml, tables, turtle
+    from kg.export.atomic import together
+    from kg.outdir import exclusive
     from kg.shards import shards_of_merged
-    from kg.store_sync import sync
+    from kg.store_sync import prepare
 
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     if shards is None:
         shards = shards_of_merged(graph)
     shards = sorted(shards, key=lambda s: s.report)
-    default_nq = turtle.default_nquads(graph)
-    nq = turtle.write_nquads_shards(default_nq, shards, out / "graph.nq")
-    # The store load is Rust that releases the GIL: it runs in a thread beside the Python exporters
-    # (leaving the `with` waits for it, also when an exporter fails).
-    with ThreadPoolExecutor(1, thread_name_prefix="kg-store-load") as pool:
-        loading = pool.submit(sync, out, default_nq, shards, nq, code_digest()) if store else None
-        table = tables.rows(graph)
-        paths = [
-            turtle.write(graph, out / "graph.ttl", default_nq),
-            turtle.write_trig_shards(default_nq, shards, out / "graph.trig"),
-            nq,
-            graphml.write(graph, out / "graph.graphml", table),
-            gexf.write(graph, out / "graph.gexf", table),
-            *tables.write(graph, out / "nodes.csv", out / "edges.csv", table),
-        ]
-    if loading is not None:
-        path, mode = loading.result()  # re-raises the load's error here
-        paths.append(path)
-        if info is not None:
-            info["store"] = mode
+    with exclusive(out), together() as batch:
+        default_nq = turtle.default_nquads(graph)
+        nq = turtle.write_nquads_shards(default_nq, shards, out / "graph.nq")
+        # The store load is Rust that releases the GIL: it runs in a thread beside the Python exporters
+        # (leaving the `with` waits for it, also when an exporter fails).
+        with ThreadPoolExecutor(1, thread_name_prefix="kg-store-load") as pool:
+            loading = (pool.submit(prepare, out, default_nq, shards, batch.pending(nq), code_digest())
+                       if store else None)
+            if loading is not None:  # a store made for a failed set is dropped
+                batch.then(lambda: None, lambda: _drop_generation(loading, kstore.discard))
+            table = tables.rows(graph)
+            paths = [
+                turtle.write(graph, out / "graph.ttl", default_nq),
+                turtle.write_trig_shards(default_nq, shards, out / "graph.trig"),
+                nq,
+                graphml.write(graph, out / "graph.graphml", table),
+                gexf.write(graph, out / "graph.gexf", table),
+                *tables.write(graph, out / "nodes.csv", out / "edges.csv", table),
+            ]
+        if loading is not None:
+            generation, mode = loading.result()  # re-raises the load's error here
+            batch.then(lambda: kstore.swap_in(out, generation), lambda: None)
+            paths.append(kstore.store_path(out))
+            if info is not None:
+                info["store"] = mode
     return paths
+
+
+def _drop_generation(loading, discard) -> None:
+    if not loading.cancelled() and loading.exception() is None:
+        discard(loading.result()[0])
