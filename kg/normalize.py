@@ -17,7 +17,12 @@ replaces a run by a shorter text, so the offset map is carried exactly):
    line whose length would change;
 3. credits (bylines, `(作者系…)`, photo and editor credits, reporter lists)
    and `key=value` junk lines are cut out into `Credit`s;
-4. whitespace and punctuation are unified, then sentences are split.
+4. whitespace and punctuation are unified, then sentences are split; a
+   sentence longer than MAX_SENTENCE (1,000 characters; real ones stay under
+   400) is cut into windows of at most that length, after a clause mark or a
+   space where there is one, so a report without punctuation still gives
+   bounded sentences: every per-sentence step stays linear in the report and
+   no evidence literal grows with it.
 
 Knows nothing of NLP or RDF; the role words live in
 `kg/data/lexicons/credits.json` so users can extend them without code.
@@ -35,7 +40,7 @@ import opencc
 
 from kg.charsets import common_han
 
-__all__ = ["Credit", "Mojibake", "Text", "normalize"]
+__all__ = ["Credit", "Mojibake", "Text", "normalize", "MAX_SENTENCE"]
 
 # Han ideographs (BMP blocks, compatibility block and the supplementary planes).
 HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
@@ -73,9 +78,15 @@ for _c in "！，：；？":
 _FOLD[0x3000] = 0x20
 _HAN_SPACE_HAN = re.compile(f"[{HAN}][{_HSPACE}]+[{HAN}]")
 _ASCII_TO_CJK = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！"}
+_ASCII_TO_CJK_TABLE = str.maketrans(_ASCII_TO_CJK)
+_ASCII_MARKS = re.compile(r"[,;:?!]+")
 
 _SENT_END = re.compile(r"(?:…{2,}|\.{6}|[。！？；!?;]+)[”’」』)）]*")
 _CLAUSE_SEP = "，；：、,;:"
+# The longest sentence: a longer run without a sentence end is cut into windows this long, so
+# per-sentence work and evidence literals stay bounded whatever the punctuation (real ones: < 400).
+MAX_SENTENCE = 1000
+_WINDOW_CUTS = _CLAUSE_SEP + " \t\u3000"
 _OPENERS = {"“": "”", "‘": "’", "《": "》", "「": "」", "『": "』", "(": ")", "（": "）", "【": "】", "〈": "〉"}
 _CLOSERS = frozenset(_OPENERS.values())
 
@@ -624,6 +635,29 @@ def _name_ok(w: str, need_surname: bool) -> bool:
     return w[0] in lex["surnames"] and len(w) <= 3
 
 
+_NAME_TOKEN = re.compile(r"[^\s、,，;；/／|｜]+")
+
+
+def _photo_tail_start(line: str, words: tuple[str, ...]) -> int | None:
+    """Where a trailing photo credit word (…李成东 / 摄) starts, with the spaces and the one slash
+    before it; None if the line does not end in one. A scan from the end: the regex this replaces
+    (search for \\s*[/／]?\\s*摄\\s*$) backtracked cubically through a long run of spaces."""
+    r = len(line.rstrip())
+    best = None
+    for w in words:
+        if not w or not line.endswith(w, 0, r):
+            continue
+        q = r - len(w)
+        while q > 0 and line[q - 1].isspace():
+            q -= 1
+        if q > 0 and line[q - 1] in "/／":
+            q -= 1
+            while q > 0 and line[q - 1].isspace():
+                q -= 1
+        best = q if best is None else min(best, q)
+    return best
+
+
 def _parse_names(body: str, role: str | None, inner: bool, need_surname: bool) -> list[tuple[str, str]] | None:
     """Parse 'ROLE name name ROLE name' into (role, name) pairs; None if anything else is there.
 
@@ -633,7 +667,7 @@ def _parse_names(body: str, role: str | None, inner: bool, need_surname: bool) -
     """
     lex = _lexicon()
     out = []
-    for tok in re.finditer(r"[^\s、,，;；/／|｜]+", body):
+    for tok in _NAME_TOKEN.finditer(body):
         w = tok.group()
         if w in lex["roles"]:
             if inner or role is None:
@@ -679,7 +713,6 @@ def _credit_res() -> dict[str, re.Pattern]:
         "office_line": re.compile(rf"^\s*(?:{offices})\s*[:：]?\s*(?P<office>[^()（）\n]{{2,80}}?)\s*。?\s*$"),
         "paren": re.compile(r"[(（](?P<body>[^()（）\n]{2,60})[)）]"),
         "photo_paren": re.compile(rf"^(?P<body>.+?)\s*[/／]?\s*(?:{photo})$"),
-        "photo_tail": re.compile(rf"\s*[/／]?\s*(?:{photo})\s*$"),
         "junk": re.compile(
             r"^\s*[A-Za-z_][\w.\-]*\s*=\s*[^\s,;&=]*(?:\s*[,;&]\s*[A-Za-z_][\w.\-]*\s*=\s*[^\s,;&=]*)*\s*$",
             re.ASCII,
@@ -699,13 +732,15 @@ class _CreditFinder:
         self.re = _credit_res()
         self.deletions: list[tuple[int, int]] = []
         self.credits: list[Credit] = []
+        self._said: set[tuple] = set()  # (role, name, office) of the credits so far
 
     def _credit(self, role: str, name: str | None, office: str | None, s: int, e: int) -> None:
         s, e = _strip_span(self.text, s, e)
         if s >= e:
             return
-        if any((x.role, x.name, x.office) == (role, name, office) for x in self.credits):
+        if (role, name, office) in self._said:
             return  # a repeated byline adds nothing
+        self._said.add((role, name, office))
         self.credits.append(Credit(role, name, office, self.origin[s], self.ends[e - 1]))
 
     def _add(self, got: list[tuple[str, str]] | None, s: int, e: int) -> bool:
@@ -780,17 +815,20 @@ class _CreditFinder:
 
     def _photo_tail(self, line: str) -> tuple[int, list[tuple[str, str]]] | None:
         """A caption's trailing credit, '…宣传单。李成东 摄': where it starts and who."""
-        m = self.re["photo_tail"].search(line)
-        if not m or m.start() == 0:
+        start = _photo_tail_start(line, self.lex["photo"])
+        if not start:
             return None
-        before = line[:m.start()]
+        before = line[:start]
         cut = max(before.rfind(ch) for ch in _TAIL_STOP) + 1
         toks = list(re.finditer(r"\S+", before[cut:]))
-        for k in range(len(toks)):  # the longest run of names that parses
-            got = _parse_names(" ".join(t.group() for t in toks[k:]), "photographer", False, True)
-            if got:
-                return cut + toks[k].start(), got
-        return None
+        # the longest run of names that parses: the tokens after the last one that is neither a name
+        # nor a role word (each token is read on its own, so one pass from the end finds it)
+        k = len(toks)
+        while k > 0 and all(w in self.lex["roles"] or _parse_names(w, "photographer", False, True)
+                            for w in _NAME_TOKEN.findall(toks[k - 1].group())):
+            k -= 1
+        got = _parse_names(" ".join(t.group() for t in toks[k:]), "photographer", False, True) if k < len(toks) else None
+        return (cut + toks[k].start(), got) if got else None
 
     def _inline_credits(self, ls: int, line: str) -> None:
         """Credits inside a body line: '(作者系…)', '(责编:…)', a caption's trailing '李成东 摄'."""
@@ -798,13 +836,14 @@ class _CreditFinder:
         for m in self.re["office"].finditer(line):
             self._credit("author", None, m.group("office").strip(), ls + m.start(), ls + m.end())
             cut.append((m.start(), m.end()))
+        offices = list(cut)  # sorted and disjoint; parens never overlap one another
         for m in self.re["paren"].finditer(line):
-            if any(a < m.end() and m.start() < b for a, b in cut):
+            if _overlaps(offices, m.start(), m.end()):
                 continue
             if self._paren_credit(m.group("body"), ls + m.start(), ls + m.end()):
                 cut.append((m.start(), m.end()))
         tail = self._photo_tail(line)
-        if tail and not any(b > tail[0] for _, b in cut):
+        if tail and not any(b > tail[0] for _, b in cut[-1:] + offices[-1:]):
             self._add(tail[1], ls + tail[0], ls + len(line))
             cut.append((tail[0], len(line)))
         for a, b in cut:
@@ -863,49 +902,58 @@ def _cleanup(text: str, origin: list[int], ends: list[int]) -> tuple[str, list[i
 def _cjk_marks(text: str) -> str:
     """ASCII ,;:?! next to Chinese become ，；：？！ (1,000 and 10:30 stay).
 
-    A mark next to another converted mark ('?!' after a Han) converts too, so
-    the passes run until nothing changes; that keeps normalize idempotent.
+    A mark next to another converted mark ('?!' after a Han) converts too, so a
+    run of marks converts whole when a neighbour of the run is Chinese; deciding
+    per run keeps this linear and normalize idempotent.
     """
-    spots = [m.start() for m in re.finditer(r"[,;:?!]", text)]
-    if not spots:
+    if not _ASCII_MARKS.search(text):
         return text
-    chars = list(text)
-    n = len(chars)
-    changed = True
-    while changed and spots:
-        changed = False
-        rest = []
-        for i in spots:
-            left = chars[i - 1] if i > 0 else ""
-            right = chars[i + 1] if i + 1 < n else ""
-            if left.isascii() and left.isalnum() and right.isascii() and right.isalnum():
-                continue
-            if (left and _CJK_RE.match(left)) or (right and _CJK_RE.match(right)):
-                chars[i] = _ASCII_TO_CJK[chars[i]]
-                changed = True
-            else:
-                rest.append(i)
-        spots = rest
-    return "".join(chars)
+    parts, pos = [], 0
+    for m in _ASCII_MARKS.finditer(text):
+        s, e = m.start(), m.end()
+        left = text[s - 1] if s > 0 else ""
+        right = text[e] if e < len(text) else ""
+        if (left and _CJK_RE.match(left)) or (right and _CJK_RE.match(right)):
+            parts.append(text[pos:s])
+            parts.append(m.group().translate(_ASCII_TO_CJK_TABLE))
+            pos = e
+    parts.append(text[pos:])
+    return "".join(parts)
 
 
 def _sentences(text: str, breaks: list[int]) -> list[tuple[int, int]]:
-    """Sentence spans: a newline always ends one, as do 。！？；, …… and soft breaks."""
-    cuts = set(breaks)
+    """Sentence spans: a newline always ends one, as do 。！？；, …… and soft breaks; a longer span is
+    cut into windows of at most MAX_SENTENCE characters (see `_windows`)."""
+    cuts = sorted(set(breaks))
     spans = []
     pos = 0
     for line in text.split("\n"):
         ls, le = pos, pos + len(line)
         pos = le + 1
         points = [m.end() + ls for m in _SENT_END.finditer(line)]
-        points += [b for b in cuts if ls < b < le]
+        points += cuts[bisect.bisect_right(cuts, ls):bisect.bisect_left(cuts, le)]
         start = ls
         for p in sorted(set(points)) + [le]:
-            s, e = _strip_span(text, start, p)
-            if s < e:
-                spans.append((s, e))
+            for s, e in _windows(text, start, p):
+                s, e = _strip_span(text, s, e)
+                if s < e:
+                    spans.append((s, e))
             start = p
     return spans
+
+
+def _windows(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """text[start:end] in pieces of at most MAX_SENTENCE characters, each cut after the last clause
+    mark or space of its second half, else hard at the maximum (a text without punctuation)."""
+    out = []
+    while end - start > MAX_SENTENCE:
+        hi = start + MAX_SENTENCE
+        cut = max(text.rfind(c, hi - MAX_SENTENCE // 2, hi) for c in _WINDOW_CUTS) + 1
+        cut = cut if cut > start else hi
+        out.append((start, cut))
+        start = cut
+    out.append((start, end))
+    return out
 
 
 def _clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:

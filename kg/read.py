@@ -132,7 +132,10 @@ def find_reports(corpus: Path) -> list[Path]:
     Hidden files and folders and sidecars are skipped. Folder symlinks are
     followed once: a folder already visited (by device and inode) is not
     entered again, so a link loop ends, and a file reached twice through
-    links is listed once, under its first name in sorted order.
+    links is listed once, under its first name in sorted order. A folder that
+    cannot be listed (its path over the system's limit, no permission) is
+    listed itself, so that reading it fails with the reason and the build
+    counts it as a skipped report instead of losing what it holds unsaid.
     """
     corpus = Path(corpus)
     if corpus.is_file():
@@ -142,14 +145,17 @@ def find_reports(corpus: Path) -> list[Path]:
     found: list[Path] = []
     seen_dirs: set[tuple[int, int]] = set()
 
-    def warn(err: OSError) -> None:
-        log.warning("cannot list %s: %s", err.filename, err.strerror)
+    def unlisted(err: OSError) -> None:
+        log.debug("cannot list %s: %s", err.filename, err.strerror)
+        if err.filename is not None:
+            found.append(Path(os.fsdecode(err.filename)))
 
-    for dirpath, dirnames, filenames in os.walk(corpus, followlinks=True, onerror=warn):
+    for dirpath, dirnames, filenames in os.walk(corpus, followlinks=True, onerror=unlisted):
         try:
             st = os.stat(dirpath)
         except OSError:
             dirnames[:] = []
+            found.append(Path(dirpath))
             continue
         key = (st.st_dev, st.st_ino)
         if key in seen_dirs:  # a symlink back into what we walked already
@@ -214,8 +220,10 @@ def _codec_name(name: str) -> str:
 
 
 def _looks_utf16(raw: bytes) -> str | None:
-    """'utf_16_le'/'utf_16_be' for BOM-less UTF-16 (its NULs all on one side of the byte pairs), else None."""
-    if len(raw) < 4 or len(raw) % 2:
+    """'utf_16_le'/'utf_16_be' for BOM-less UTF-16 (its NULs all on one side of the byte pairs), else None.
+    An odd length is a file cut short: the pairs are counted without the dangling last byte."""
+    raw = raw[: len(raw) - len(raw) % 2]
+    if len(raw) < 4:
         return None
     even = raw[0::2].count(0)
     odd = raw[1::2].count(0)
@@ -250,12 +258,9 @@ def decode(raw: bytes) -> tuple[str, str]:
     if b"\x00" in raw:
         guess = _looks_utf16(raw)
         if guess:
-            try:
-                text = raw.decode(guess)
-                if _plausibility(text) > 0.8:
-                    return text, guess
-            except UnicodeDecodeError:
-                pass
+            text = _utf16_lenient(raw, guess)
+            if text is not None and _plausibility(text) > 0.8:
+                return text, guess
     if raw.startswith(_MAGIC):
         raise ValueError("binary data")
     # Outside UTF-16, control bytes are control characters in every codec we read
@@ -303,6 +308,21 @@ def decode(raw: bytes) -> tuple[str, str]:
 
 
 _SURROGATE_PAIR = re.compile("[\ud800-\udbff][\udc00-\udfff]")
+
+
+def _utf16_lenient(raw: bytes, codec: str) -> str | None:
+    """BOM-less UTF-16 cut short, as `_utf8_lenient` reads UTF-8: a dangling last byte, and a surrogate
+    pair left without its second half, are dropped. None when the units are not UTF-16 otherwise."""
+    raw = raw[: len(raw) - len(raw) % 2]
+    try:
+        return raw.decode(codec)
+    except UnicodeDecodeError as e:
+        if e.end != len(raw) or len(raw) - e.start != 2:
+            return None
+    try:
+        return raw[:-2].decode(codec)
+    except UnicodeDecodeError:
+        return None
 
 
 def _utf8_lenient(raw: bytes) -> str | None:
@@ -554,6 +574,11 @@ def read_report(path: Path, corpus: Path) -> Source:
     except OSError as e:
         raise ReportError(name, f"cannot read: {e.strerror}", where) from None
     if stat.S_ISDIR(st.st_mode):
+        try:  # a folder find_reports could not list: say why
+            with os.scandir(path):
+                pass
+        except OSError as e:
+            raise ReportError(name, f"cannot list folder: {e.strerror}", where) from None
         raise ReportError(name, "cannot read: Is a directory", where)
     if not stat.S_ISREG(st.st_mode):
         raise ReportError(name, "cannot read: not a regular file", where)

@@ -70,6 +70,7 @@ class CountyTagger:
     def __call__(self, doc: Doc) -> Doc:
         text = doc_text(doc)
         self._region_seen: dict[str, bool] = {}
+        self._in_text: dict[str, bool] = {}
         hits = _scan(text, self.names, self.max_len, self.lengths)
         starts = token_starts(doc)
         # a county name must begin a word: 范县 inside 示范县 is not a county
@@ -136,8 +137,14 @@ class CountyTagger:
 
     def _by_context(self, text: str, cands: list) -> list:
         """Several counties share a short form: keep those whose prefecture or province the text names."""
-        keep = [c for c in cands if c.prefecture[:2] in text or c.province[:2] in text]
-        return keep
+        seen = self._in_text  # one search of the text per name, not one per mention
+
+        def named(k: str) -> bool:
+            if k not in seen:
+                seen[k] = k in text
+            return seen[k]
+
+        return [c for c in cands if named(c.prefecture[:2]) or named(c.province[:2])]
 
     def _report_county(self, doc: Doc) -> str | None:
         """The report's own county: a byline office, then 县委 of which county, then the most mentioned."""

@@ -119,13 +119,14 @@ class FigureTagger:
 
     def _measures(self, text: str, s: int, e: int, sent: tuple[int, int]) -> str:
         """What the figure counts: the phrase after it, or the clause before it when none follows."""
-        after = text[e: sent[1]]
+        after = text[e: min(sent[1], e + 24)]  # at most 20 characters are kept, after a 2-character lead
         stop = _STOP_WHAT.search(after)
         after = after[: stop.start()] if stop else after
         after = re.sub(r"^(的|左右|以上|和)", "", after)
         if len(after) >= 2 and re.match(r"[\u4e00-\u9fff“‘《]", after):
             return after[:20]
-        clause_start = max(sent[0], max((text.rfind(p, sent[0], s) + 1 for p in "，；：、"), default=sent[0]))
+        lo = max(sent[0], s - 32)  # at most 20 characters are kept, before a 4-character tail
+        clause_start = max(lo, max((text.rfind(p, lo, s) + 1 for p in "，；：、"), default=lo))
         before = text[clause_start:s]
         before = re.sub(r"(共|共计|累计|达到|达|近|约|有|为|了|不少于|不低于|超过|提高到|增加到)$", "", before)
         return before[-20:] if len(before) >= 2 else ""

@@ -29,6 +29,10 @@ _NAME_CHAR = re.compile(r"[\u4e00-\u9fff0-9A-Za-z+＋()“”]")
 _SPLIT = re.compile(r"、")
 _LEAD_PLACE = re.compile(r"^(全县|全旗|全区|全市|我县|我旗|本县)")
 _MAX_UNQUOTED = 20
+# How far before its head a list is looked for: at most 8 items of at most 16 characters fit well
+# inside, and a clause this long without a mark is prose, not a list (a report without punctuation
+# made the look-back run to the text's start for every head).
+_LIST_LOOKBACK = 256
 # one-character stops that end a name even inside a segmenter word (构建起了…格局)
 _HARD_STOPS = set("的了着把被")
 # count labels whose content the text never names: 三个行动, 一项活动, 六大工程
@@ -228,7 +232,10 @@ class InitiativeTagger:
         (完善严格落实责任… keeps 严格落实责任). Items of three characters or less
         are modifiers of one arrangement (组团式、造血式、互助式帮扶机制): kept whole.
         """
-        clause = max(text.rfind(p, 0, end) for p in "，。；：！？\n") + 1
+        lo = max(0, end - _LIST_LOOKBACK)
+        clause = max(text.rfind(p, lo, end) for p in "，。；：！？\n") + 1
+        if clause == 0 and lo > 0:
+            return False
         parts, depth, pos = [], 0, clause
         for i in range(clause, end):  # split on 、 outside quotes and brackets
             ch = text[i]
@@ -288,7 +295,7 @@ class InitiativeTagger:
                 return None  # no edge found: a clause, not a name
             ch = text[i - 1]
             if ch == "”":
-                open_ = text.rfind("“", 0, i - 1)
+                open_ = text.rfind("“", max(0, i - 25), i - 1)  # nearer than 24, or none
                 if open_ < 0 or i - open_ > 24:
                     break
                 i = open_

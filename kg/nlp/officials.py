@@ -35,6 +35,7 @@ def _lac():
     return LAC()
 
 
+@lru_cache(maxsize=65536)  # a pure function of a short window, and reports repeat their titles and names
 def person_name(window: str) -> str | None:
     """The person name at the start of `window`, if LAC reads one there."""
     run = re.match(f"{_HAN}+", window[:8])  # LAC keeps a newline inside a name token: cut at non-Han
@@ -47,6 +48,7 @@ def person_name(window: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=65536)
 def person_name_before(window: str) -> str | None:
     """The person name that ends `window`, if LAC reads one there."""
     run = re.search(f"{_HAN}+$", window)
@@ -105,7 +107,7 @@ class OfficialTagger:
         text = doc_text(doc)
         seen: dict[str, Mention] = {}
         for m in self.pattern.finditer(text):
-            name = person_name(text[m.end():])
+            name = person_name(text[m.end():m.end() + 8])
             if not name or name in seen:
                 if name in seen:
                     self._merge_titles(seen[name], m.group(0))
@@ -129,7 +131,7 @@ class OfficialTagger:
         for m in self.role_before.finditer(text):
             if not self._surname_at(text, m.end()):  # most role words (党员, 群众) name nobody: skip LAC
                 continue
-            name = person_name(text[m.end():])
+            name = person_name(text[m.end():m.end() + 8])
             if name:
                 found.append((m.end(), m.end() + len(name), name, self.roles[m.group(1)], "person.role_name"))
         for m in self.role_after.finditer(text):
@@ -141,7 +143,7 @@ class OfficialTagger:
         for m in _AGE_NAME.finditer(text):
             if not self._surname_at(text, m.end()):
                 continue
-            name = person_name(text[m.end():])
+            name = person_name(text[m.end():m.end() + 8])
             if name:
                 found.append((m.end(), m.end() + len(name), name, "person", "person.age_name"))
         for m in _DATELINE.finditer(text):
@@ -149,15 +151,18 @@ class OfficialTagger:
                 if person_name(part) == part:
                     found.append((m.start(), m.end(), part, "reporter", "person.dateline"))
         # spans cover the name only, so the role word stays free for the group tagger (优秀大学生)
+        persons: dict[str, Mention] = {}  # label -> its first Person (a scan per name was quadratic)
+        for p in mentions(doc, "Person"):
+            persons.setdefault(p.label, p)
         for start, end, name, role, rule in found:
-            if name in known and name not in {p.label for p in mentions(doc, "Person")}:
+            if name in known and name not in persons:
                 continue  # an official already
-            existing = [p for p in mentions(doc, "Person") if p.label == name]
+            existing = persons.get(name)
             if existing:
-                if role not in existing[0].attrs["roles"]:
-                    existing[0].attrs["roles"].append(role)
+                if role not in existing.attrs["roles"]:
+                    existing.attrs["roles"].append(role)
                 continue
-            add(doc, Mention("Person", start, end, name, rule, {"roles": [role]}))
+            persons[name] = add(doc, Mention("Person", start, end, name, rule, {"roles": [role]}))
 
     def _surname_at(self, text: str, i: int) -> bool:
         return text[i:i + 1] in self.surnames or text[i:i + 2] in self.compound_surnames
