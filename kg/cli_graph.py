@@ -78,10 +78,11 @@ def render(names: list[str], rows: list[tuple], fmt: str) -> str:
         return json.dumps({"head": {"vars": names}, "results": {"bindings": bindings}}, ensure_ascii=False, indent=2)
     if fmt == "csv":
         buf = io.StringIO()
-        w = csv.writer(buf, lineterminator="\n")
+        # CRLF as SPARQL 1.1 CSV results say: then the csv module also quotes a cell holding a bare CR
+        w = csv.writer(buf, lineterminator="\r\n")
         w.writerow(names)
         w.writerows([cell(_plain(t)) for t in row] for row in rows)  # no cell a spreadsheet runs as a formula
-        return buf.getvalue().rstrip("\n")
+        return buf.getvalue().removesuffix("\r\n")
     cells = [[_short(t).replace("\n", " ") for t in row] for row in rows]
     widths = [max([_width(n)] + [_width(r[i]) for r in cells]) for i, n in enumerate(names)]
     lines = ["  ".join(_pad(n, w) for n, w in zip(names, widths)).rstrip(),
