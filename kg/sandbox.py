@@ -8,7 +8,7 @@ SIGKILL it when the parent dies (PR_SET_PDEATHSIG), so even a SIGKILLed parent
 leaves no orphan at full CPU. The child is a fresh interpreter (not a fork:
 a fork of a process that used RocksDB can deadlock on locks of threads that
 fork does not copy). The parent kills it on timeout, on Ctrl-C
-(KeyboardInterrupt) and on SIGTERM/SIGHUP (then dies of that signal itself).
+(KeyboardInterrupt) and on SIGTERM/SIGHUP (raising Stopped: `kg query` then dies of that signal).
 
 Where namespaces cannot be entered (not Linux, or forbidden by the container),
 the child runs anyway and says so once on stderr: the caller's check (for
