@@ -12,7 +12,7 @@ Figures (each a median of several runs; the table says how many):
   workers share pages);
 - incremental build after adding one new report to the largest corpus (the
   cache warm);
-- each shipped query (queries/*.rq) through kg.store.query on the built graph;
+- each shipped query (queries/*.rq) through kg.query.query on the built graph;
 - our export (kg.export.export_all, timed in-process from the cached facts)
   and queries against a naive baseline: the same extraction, serial in one
   process, then rdflib's in-memory Graph (the default-graph triples converted
@@ -315,7 +315,7 @@ def query_files() -> list[Path]:
 def time_queries(out: Path, runs: int, timeout: float = 120.0) -> dict:
     """Each shipped query: a first run in a child process stopped after TIMEOUT seconds, then RUNS
     timed runs in this process (fewer when they add up past TIMEOUT); median of the timed runs."""
-    from kg.store import QueryTimeout, query
+    from kg.query import QueryTimeout, query
 
     res = {}
     for f in query_files():

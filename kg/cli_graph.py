@@ -69,16 +69,20 @@ def _pad(text: str, width: int) -> str:
 
 
 def render(names: list[str], rows: list[tuple], fmt: str) -> str:
-    """Rows as an aligned table (CJK counted double width), SPARQL CSV, or SPARQL JSON results."""
+    """Rows as an aligned table (CJK counted double width), SPARQL CSV (formula-like cells prefixed
+    with ', see `kg.csvsafe`), or SPARQL JSON results."""
+    from kg.csvsafe import cell
+
     if fmt == "json":
         bindings = [{n: _json_term(t) for n, t in zip(names, row) if t is not None} for row in rows]
         return json.dumps({"head": {"vars": names}, "results": {"bindings": bindings}}, ensure_ascii=False, indent=2)
     if fmt == "csv":
         buf = io.StringIO()
-        w = csv.writer(buf, lineterminator="\n")
+        # CRLF as SPARQL 1.1 CSV results say: then the csv module also quotes a cell holding a bare CR
+        w = csv.writer(buf, lineterminator="\r\n")
         w.writerow(names)
-        w.writerows([_plain(t) for t in row] for row in rows)
-        return buf.getvalue().rstrip("\n")
+        w.writerows([cell(_plain(t)) for t in row] for row in rows)  # no cell a spreadsheet runs as a formula
+        return buf.getvalue().removesuffix("\r\n")
     cells = [[_short(t).replace("\n", " ") for t in row] for row in rows]
     widths = [max([_width(n)] + [_width(r[i]) for r in cells]) for i, n in enumerate(names)]
     lines = ["  ".join(_pad(n, w) for n, w in zip(names, widths)).rstrip(),
@@ -96,26 +100,48 @@ def render(names: list[str], rows: list[tuple], fmt: str) -> str:
 @click.option("--out", type=click.Path(path_type=Path, file_okay=False), default=OUT_DEFAULT, show_default=True,
               help="The folder `kg build` wrote (its store/ is queried).")
 @click.option("--timeout", type=float, default=None, help="Stop the query after this many seconds.")
-@click.option("--allow-update", is_flag=True, help="Allow SPARQL Update and SERVICE (changes OUT/store).")
+@click.option("--allow-update", is_flag=True, help="Allow SPARQL Update (changes OUT/store). SERVICE is always refused.")
 def query_cmd(sparql, qfile, fmt, out, timeout, allow_update):
-    """Run a SPARQL query on the built graph's Oxigraph store: kg query 'SELECT …' or kg query -f FILE.rq."""
-    from kg.store import QueryTimeout, UnsafeQuery, query
+    """Run a SPARQL query on the built graph's Oxigraph store: kg query 'SELECT …' or kg query -f FILE.rq.
+
+    The query runs in a child process without network that dies with kg; SIGTERM, SIGHUP and Ctrl-C stop it.
+    """
+    from kg.query import MAX_QUERY_CHARS, QueryTimeout, UnsafeQuery, query
+    from kg.sandbox import Stopped
 
     if (sparql is None) == (qfile is None):
         raise click.UsageError("give a query, either as an argument or with -f FILE")
-    text = qfile.read_text(encoding="utf-8") if qfile else sparql
+    text = _read_query(qfile, MAX_QUERY_CHARS) if qfile else sparql
     try:
         names, rows = query(out, text, timeout=timeout, allow_update=allow_update)
     except (UnsafeQuery, FileNotFoundError, SyntaxError) as exc:
         click.echo(f"kg query: {exc}", err=True)
         sys.exit(2)
-    except QueryTimeout as exc:
+    except (QueryTimeout, OSError, RuntimeError) as exc:
         click.echo(f"kg query: {exc}", err=True)
         sys.exit(1)
-    except (OSError, RuntimeError) as exc:
-        click.echo(f"kg query: {exc}", err=True)
-        sys.exit(1)
+    except Stopped as exc:  # the query process is gone: now die of the signal, as without a handler
+        import os
+        import signal
+
+        signal.signal(exc.signum, signal.SIG_DFL)
+        os.kill(os.getpid(), exc.signum)
+        raise
     click.echo(render(names, rows, fmt))
+
+
+def _read_query(path: Path, max_chars: int) -> str:
+    """The text of a query file; one line and exit 2 when it cannot be read, is not UTF-8 or is too long."""
+    try:
+        if path.stat().st_size > 4 * max_chars:  # surely over the limit: not read at all
+            raise ValueError(f"{path.stat().st_size:,} bytes, over the limit of {max_chars:,} characters")
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        why = f"not UTF-8 text (byte 0x{exc.object[exc.start]:02x} at offset {exc.start})"
+    except (OSError, ValueError) as exc:
+        why = getattr(exc, "strerror", None) or str(exc)
+    click.echo(f"kg query: cannot read {path}: {why}", err=True)
+    sys.exit(2)
 
 
 @click.command("validate")

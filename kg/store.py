@@ -1,4 +1,4 @@
-"""The embedded Oxigraph store at OUT/store and safe SPARQL over it.
+"""The embedded Oxigraph store at OUT/store: where it lives, how readers hold it, how a new one is swapped in.
 
 OUT/store is a symbolic link to one generation of the store, a folder
 OUT/.cache/stores/<n>. A build fills a new generation beside the live one and
@@ -8,41 +8,26 @@ on a file inside it; a build deletes an old generation only when it gets that
 lock exclusively, and otherwise leaves it for the next build to sweep. Only the
 holder of OUT's lock (`kg.outdir.exclusive`) makes or swaps generations.
 
-`query` opens the store read-only and answers with Oxigraph's engine (fast,
-SPARQL 1.1). Queries that reach outside (SERVICE) or change data (INSERT,
-DELETE, LOAD, CLEAR, DROP, CREATE, ADD, MOVE, COPY) are refused unless
-`allow_update` is set; the check looks at keywords outside comments, strings
-and IRIs, so a label containing "delete" is fine. An update changes a copy of
-the store (`updating`), swapped in when it succeeds.
+Queries over it are `kg.query`'s job: it opens the store through `reading`
+(or, for an update allowed by hand, `updating`: a copy of the store, swapped
+in when the update succeeds).
 """
 from __future__ import annotations
 
-import multiprocessing
 import os
-import re
 import shutil
 import time
 from contextlib import contextmanager
 from pathlib import Path
 
-from pyoxigraph import Literal, NamedNode, QueryBoolean, QuerySolutions, RdfFormat, Store
+from pyoxigraph import RdfFormat, Store
 
 from kg.outdir import STATE_DIR, OutputError, exclusive, reason
 
 STORE_DIR = "store"
 GENERATIONS = "stores"                   # OUT/.cache/stores/<n>: the store's generations
 READERS = "county-kg-readers.lock"       # inside a generation: readers hold it shared
-UPDATE_WORDS = ("INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY")
-_BOOLEAN = NamedNode("http://www.w3.org/2001/XMLSchema#boolean")
 _RESOLVE_TRIES = 50
-
-
-class UnsafeQuery(ValueError):
-    """The query calls a remote SERVICE or changes data, and updates were not allowed."""
-
-
-class QueryTimeout(TimeoutError):
-    """The query ran longer than its timeout and was stopped."""
 
 
 def store_path(out_dir: Path) -> Path:
@@ -220,92 +205,3 @@ def updating(out_dir: Path):
             raise
         swap_in(out_dir, gen)
 
-
-_STRIP = re.compile(
-    r"""\\[_~.\-!$&'()*+,;=/?\#@%]   # an escape in a prefixed name (ex:a\#b, ex:a\'b): no comment, no string
-      | \#[^\n]*                    # comment
-      | "{3}(?:[^"\\]|\\.|"(?!""))*"{3} | '{3}(?:[^'\\]|\\.|'(?!''))*'{3}  # long strings
-      | "(?:[^"\\\n]|\\.)*" | '(?:[^'\\\n]|\\.)*'                         # strings
-      | <[^<>"{}|^`\\\s]*>           # IRIs
-    """, re.X | re.S)
-_WORD = r"(?<![\w:?$@-]){}(?![\w:-])"
-
-
-def keywords(sparql: str) -> set[str]:
-    """The SERVICE and update keywords the query uses outside comments, strings and IRIs."""
-    bare = _STRIP.sub(" ", sparql)
-    return {w for w in UPDATE_WORDS + ("SERVICE",) if re.search(_WORD.format(w), bare, re.I)}
-
-
-def check(sparql: str, allow_update: bool = False) -> bool:
-    """True when the query is an update; raise UnsafeQuery for SERVICE or an update not allowed."""
-    found = keywords(sparql)
-    if "SERVICE" in found and not allow_update:
-        raise UnsafeQuery("SERVICE (remote queries) is refused; pass --allow-update to override")
-    is_update = bool(found & set(UPDATE_WORDS))
-    if is_update and not allow_update:
-        raise UnsafeQuery(f"update operations ({', '.join(sorted(found & set(UPDATE_WORDS)))}) are refused; "
-                          "pass --allow-update to run them")
-    return is_update
-
-
-def _run(path: str, sparql: str, is_update: bool):
-    if is_update:
-        from kg.store_sync import STATE_FILE
-
-        store = Store(path)
-        store.update(sparql)
-        store.flush()
-        Path(path, STATE_FILE).unlink(missing_ok=True)  # changed by hand: the next build reloads it in full
-        return ["updated"], [(Literal("true", datatype=_BOOLEAN),)]
-    store = Store.read_only(path)
-    result = store.query(sparql)
-    if isinstance(result, QueryBoolean):
-        return ["ask"], [(Literal("true" if bool(result) else "false", datatype=_BOOLEAN),)]
-    if isinstance(result, QuerySolutions):
-        names = [v.value for v in result.variables]
-        return names, [tuple(sol[n] for n in names) for sol in result]
-    return ["subject", "predicate", "object"], [(t.subject, t.predicate, t.object) for t in result]
-
-
-def _child(conn, path, sparql, is_update):
-    try:
-        conn.send(("ok", _run(path, sparql, is_update)))
-    except BaseException as exc:  # send the error back to the parent, which re-raises it
-        conn.send(("err", (type(exc).__name__, str(exc))))
-    finally:
-        conn.close()
-
-
-def query(out_dir: Path, sparql: str, timeout: float | None = None, allow_update: bool = False):
-    """(variable names, rows of pyoxigraph terms or None) for a SPARQL query on OUT/store.
-
-    ASK gives one row under `ask`; CONSTRUCT/DESCRIBE give subject/predicate/object rows.
-    With `timeout` (seconds) the query runs in a child process that is killed when time is up.
-    """
-    is_update = check(sparql, allow_update)
-    with (updating(out_dir) if is_update else reading(out_dir)) as path:  # the store stays whole meanwhile
-        return _run_in(str(path), sparql, is_update, timeout)
-
-
-def _run_in(path: str, sparql: str, is_update: bool, timeout: float | None):
-    if timeout is None:
-        return _run(path, sparql, is_update)
-    ctx = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
-    parent, child = ctx.Pipe(duplex=False)
-    proc = ctx.Process(target=_child, args=(child, path, sparql, is_update), daemon=True)
-    proc.start()
-    child.close()
-    try:
-        if not parent.poll(timeout):
-            raise QueryTimeout(f"query ran past {timeout:g} s and was stopped")
-        status, payload = parent.recv()
-    finally:
-        if proc.is_alive():
-            proc.kill()
-        proc.join()
-        parent.close()
-    if status == "err":
-        name, msg = payload
-        raise (SyntaxError(msg) if name == "SyntaxError" else RuntimeError(f"{name}: {msg}"))
-    return payload

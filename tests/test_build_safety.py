@@ -22,6 +22,7 @@ import pytest
 from click.testing import CliRunner
 
 from kg import outdir, store
+from kg.query import query
 from kg.build import CACHE_DIR, build
 from kg.cli import EXIT_TERMINATED, main
 from kg.outdir import OutputError
@@ -173,7 +174,7 @@ def test_two_builds_of_different_corpora_into_one_out_leave_outputs_of_one_build
     assert sum("waiting for the build holding" in e for e in errs) == 1  # one of them waited for the other
     files = set(json.loads((out / CACHE_DIR / "manifest.json").read_text(encoding="utf-8"))["reports"])
     assert files in (set(REAL[:2]), set(REAL[:4]))
-    names = store.query(out, "SELECT DISTINCT ?f WHERE { ?r <https://w3id.org/county-kg/ontology#fileName> ?f }")[1]
+    names = query(out, "SELECT DISTINCT ?f WHERE { ?r <https://w3id.org/county-kg/ontology#fileName> ?f }")[1]
     assert {r[0].value for r in names} == files
     assert all(sum(f.encode() in (out / n).read_bytes() for f in files) == len(files) for n in OUTPUTS)
 
@@ -238,14 +239,14 @@ def test_a_full_disk_during_the_exports_is_one_line_and_replaces_no_output(tmp_p
 READER = r"""
 import json, sys
 from pathlib import Path
-from kg import store
+from kg.query import query
 out, stop, seen, errors = Path(sys.argv[1]), Path(sys.argv[2]), {}, []
 print("ready", flush=True)
 for i in range(int(sys.argv[3])):
     if stop.exists():
         break
     try:
-        n = store.query(out, "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")[1][0][0].value
+        n = query(out, "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")[1][0][0].value
         seen[n] = seen.get(n, 0) + 1
     except Exception as exc:
         errors.append(f"{type(exc).__name__}: {exc}")
@@ -254,7 +255,7 @@ print(json.dumps({"seen": seen, "errors": errors}), flush=True)
 
 
 def _count(out: Path) -> str:
-    return store.query(out, COUNT)[1][0][0].value
+    return query(out, COUNT)[1][0][0].value
 
 
 def test_a_reader_querying_while_builds_swap_the_store_sees_one_whole_store_each_time(tmp_path, nlp):

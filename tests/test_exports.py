@@ -219,12 +219,12 @@ def test_two_exports_of_the_same_facts_are_byte_identical(tmp_path):
 
 
 def test_store_is_swapped_in_whole(tmp_path):
-    from kg import store
+    from kg import query as kq
 
     export_all(sample_graph(), tmp_path)
-    first = store.query(tmp_path, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")[1][0][0].value
+    first = kq.query(tmp_path, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")[1][0][0].value
     export_all(sample_graph(), tmp_path)  # rebuild over an existing store
-    again = store.query(tmp_path, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")[1][0][0].value
+    again = kq.query(tmp_path, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")[1][0][0].value
     assert first == again and int(first) > 0
     assert sorted(p.name for p in tmp_path.iterdir() if "store" in p.name) == ["store"]
 

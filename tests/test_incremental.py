@@ -104,11 +104,11 @@ def test_store_is_patched_not_reloaded_and_equals_a_full_load(small_corpus, tmp_
 
 
 def test_store_changed_by_an_update_query_is_reloaded_in_full(small_corpus, tmp_path, nlp):
-    from kg import store
+    from kg import query as kq
 
     out = tmp_path / "out"
     build(small_corpus, out, nlp=nlp)
-    store.query(out, "INSERT DATA { <urn:x> <urn:y> <urn:z> }", allow_update=True)
+    kq.query(out, "INSERT DATA { <urn:x> <urn:y> <urn:z> }", allow_update=True)
     shutil.copy(Path(__file__).resolve().parent.parent / "corpus" / "004_c08bcf71cc10af30.txt", small_corpus)
     assert build(small_corpus, out, nlp=nlp).store_update == "full"
     assert not any(b"urn:x" in q for q in _dataset(out))

@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 from kg_sample_graph import real_exports, sample_graph
 
-from kg import store
+from kg import query as kq, sparql
 from kg.cli_graph import query_cmd, validate_cmd
 from kg.export import export_all
 
@@ -24,7 +24,7 @@ def _rq(name: str) -> str:
 
 
 def _rows(out: Path, sparql: str) -> list[dict]:
-    names, rows = store.query(out, sparql)
+    names, rows = kq.query(out, sparql)
     return [{n: (t.value if t is not None else None) for n, t in zip(names, r)} for r in rows]
 
 
@@ -51,7 +51,7 @@ def test_every_shipped_query_has_a_header_and_runs(sample_out):
     for f in files:
         text = f.read_text(encoding="utf-8")
         assert text.startswith("# ") and len([ln for ln in text.splitlines() if ln.startswith("#")]) >= 2, f.name
-        names, _ = store.query(sample_out, text)
+        names, _ = kq.query(sample_out, text)
         assert names, f.name
 
 
@@ -134,36 +134,36 @@ def test_figures_of_a_county(real):
     "LOAD <http://example.org/data.ttl>",
 ])
 def test_updates_and_service_are_refused(sample_out, sparql):
-    with pytest.raises(store.UnsafeQuery):
-        store.query(sample_out, sparql)
+    with pytest.raises(kq.UnsafeQuery):
+        kq.query(sample_out, sparql)
 
 
 def test_keywords_inside_strings_iris_comments_and_names_are_fine(sample_out):
     q = """# INSERT nothing, DROP nothing
     PREFIX load: <http://x/delete#>
     SELECT ?delete WHERE { ?delete <http://x/INSERT> "DELETE me" . ?delete load:copy ?add }"""
-    assert store.keywords(q) == set()
-    assert store.query(sample_out, q) == (["delete"], [])
+    assert sparql.keywords(q) == set()
+    assert kq.query(sample_out, q) == (["delete"], [])
 
 
 def test_update_runs_only_when_allowed(tmp_path, sample_out):
     out = tmp_path / "copy"
     shutil.copytree(sample_out, out)
-    store.query(out, "INSERT DATA { <http://x/a> <http://x/b> 'c' }", allow_update=True)
-    assert store.query(out, "ASK { <http://x/a> <http://x/b> 'c' }")[1][0][0].value == "true"
+    kq.query(out, "INSERT DATA { <http://x/a> <http://x/b> 'c' }", allow_update=True)
+    assert kq.query(out, "ASK { <http://x/a> <http://x/b> 'c' }")[1][0][0].value == "true"
 
 
 def test_timeout_stops_a_runaway_query(real):
     _, out = real
-    names, rows = store.query(out, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", timeout=30)
+    names, rows = kq.query(out, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", timeout=30)
     assert int(rows[0][0].value) > 500
-    with pytest.raises(store.QueryTimeout):
-        store.query(out, "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }", timeout=0.5)
+    with pytest.raises(kq.QueryTimeout):
+        kq.query(out, "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }", timeout=0.5)
 
 
 def test_missing_store_is_a_clear_error(tmp_path):
     with pytest.raises(FileNotFoundError, match="kg build"):
-        store.query(tmp_path, "ASK {}")
+        kq.query(tmp_path, "ASK {}")
 
 
 # ---- CLI -----------------------------------------------------------------------

@@ -27,7 +27,7 @@ import pytest
 import rdflib
 from click.testing import CliRunner
 
-from kg import read, store
+from kg import query as kq, read, sparql, store
 from kg.build import CACHE_DIR, build
 from kg.cli import main
 from kg.normalize import normalize
@@ -446,7 +446,7 @@ def test_sigkill_mid_build_keeps_old_outputs_and_the_next_build_matches_a_clean_
     after = {**_files(out), "manifest": (out / CACHE_DIR / "manifest.json").read_bytes()}
     assert after == before
     assert _file_names(out / "graph.ttl") == set(REAL[:3])
-    assert int(store.query(out, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")[1][0][0].value) > 100
+    assert int(kq.query(out, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")[1][0][0].value) > 100
     assert not [p.name for p in out.iterdir() if p.name.startswith(".") and p.name != CACHE_DIR]
 
     # what a kill during the exports would leave (temp files, a half-filled store), named by the dead process
@@ -535,16 +535,16 @@ UNSAFE = [
 
 @pytest.mark.parametrize("sparql", UNSAFE, ids=lambda q: " ".join(q.split())[:48])
 def test_updates_and_service_are_refused_by_the_api_and_the_cli(sample_out, sparql):
-    with pytest.raises(store.UnsafeQuery):
-        store.query(sample_out, sparql)
+    with pytest.raises(kq.UnsafeQuery):
+        kq.query(sample_out, sparql)
     res = _cli()("query", sparql, "--out", str(sample_out))
     assert res.exit_code == 2 and "refused" in res.stderr, res.output
 
 
 def test_escaped_names_are_still_plain_queries(sample_out):
     q = "PREFIX ex: <http://x/> SELECT ?s ?o WHERE { ?s ex:a\\#b ?o . ?s ex:c\\'d 'SERVICE' }"
-    assert store.keywords(q) == set()
-    assert store.query(sample_out, q) == (["s", "o"], [])
+    assert sparql.keywords(q) == set()
+    assert kq.query(sample_out, q) == (["s", "o"], [])
 
 
 def test_cli_allow_update_runs_an_update(tmp_path, sample_out):
@@ -552,11 +552,11 @@ def test_cli_allow_update_runs_an_update(tmp_path, sample_out):
     shutil.copytree(sample_out, out)
     run = _cli()
     assert run("query", "CLEAR DEFAULT", "--out", str(out)).exit_code == 2
-    assert store.query(out, "ASK { ?s ?p ?o }")[1][0][0].value == "true"
+    assert kq.query(out, "ASK { ?s ?p ?o }")[1][0][0].value == "true"
     res = run("query", "CLEAR DEFAULT", "--out", str(out), "--allow-update")
     assert res.exit_code == 0, res.output
-    assert store.query(out, "ASK { GRAPH ?g { ?s ?p ?o } }")[1][0][0].value == "true"
-    assert store.query(out, "ASK { ?s a ?t }")[1][0][0].value == "false"  # the default graph is gone
+    assert kq.query(out, "ASK { GRAPH ?g { ?s ?p ?o } }")[1][0][0].value == "true"
+    assert kq.query(out, "ASK { ?s a ?t }")[1][0][0].value == "false"  # the default graph is gone
 
 
 def test_cli_timeout_stops_a_runaway_query(sample_out):
@@ -616,7 +616,7 @@ def test_query_and_store_loading_never_fetch_a_remote_jsonld_context(tmp_path, s
     (out / "graph.nq").write_text(JSONLD, encoding="utf-8")  # loading is N-Quads only: JSON-LD is an error
     with pytest.raises(SyntaxError):
         store.load_file(out / "graph.nq", out)
-    assert store.query(out, "ASK { ?s ?p ?o }")[1][0][0].value == "true"  # the old store is still there
+    assert kq.query(out, "ASK { ?s ?p ?o }")[1][0][0].value == "true"  # the old store is still there
     assert not [p.name for p in out.iterdir() if p.name.startswith(".store")]  # and no half-filled one
     res = _cli()("query", "SELECT ?s WHERE { ?s ?p ?o } LIMIT 1", "--out", str(out))
     assert res.exit_code == 0, res.output

@@ -2,7 +2,8 @@
 
 GraphML, GEXF and the CSV files all render these rows, so a node has the same
 id, label, type, family, coordinates and counts in every tool. Strings are
-cleaned of characters XML 1.0 cannot carry; missing values are None.
+cleaned of characters XML 1.0 cannot carry; missing values are None. In the CSV
+files a cell that a spreadsheet would run as a formula starts with ' (`kg.csvsafe`).
 """
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import io
 from pathlib import Path
 
 from kg.alignments import iso_date
+from kg.csvsafe import cell
 from kg.export.atomic import write_bytes
 from kg.geo import coordinates
 from kg.graph import KnowledgeGraph
@@ -92,12 +94,13 @@ def _csv(rows: list[dict], columns) -> bytes:
     w = csv.writer(buf, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
     w.writerow(list(columns))
     for r in rows:
-        w.writerow(["" if r.get(c) is None else r[c] for c in columns])
+        w.writerow([cell(r.get(c)) for c in columns])  # a label "=HYPERLINK(…)" is written '=HYPERLINK(…)
     return buf.getvalue().encode("utf-8")
 
 
 def write(g: KnowledgeGraph, nodes_path: Path, edges_path: Path, table: tuple | None = None) -> list[Path]:
-    """nodes.csv and edges.csv (UTF-8, RFC 4180 quoting, '\\n' line ends); `table` is `rows(g)` if at hand."""
+    """nodes.csv and edges.csv (UTF-8, RFC 4180 quoting, '\\n' line ends, formula-like cells prefixed with '
+    by `kg.csvsafe`); `table` is `rows(g)` if at hand."""
     nodes, edges = table or rows(g)
     write_bytes(nodes_path, _csv(nodes, NODE_COLUMNS))
     write_bytes(edges_path, _csv(edges, EDGE_COLUMNS))
