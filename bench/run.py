@@ -225,7 +225,7 @@ def corpus_chars(corpus: Path, reports: list[Path]) -> list[int]:
                 known[rec["file"]] = rec["chars"]
     out = []
     for p in reports:
-        name = read._rel(p, corpus)
+        name = read.report_name(p, corpus)
         if name not in known:
             try:
                 known[name] = len(read.read_report(p, corpus).text)
@@ -248,14 +248,14 @@ def subset_tree(corpus: Path, reports: list[Path], n: int, dest: Path) -> Path:
     from kg import read
 
     stamp = dest / ".bench-subset"
-    want = json.dumps({"corpus": str(corpus.resolve()), "n": n, "first": read._rel(reports[0], corpus),
-                       "last": read._rel(reports[n - 1], corpus)})
+    want = json.dumps({"corpus": str(corpus.resolve()), "n": n, "first": read.report_name(reports[0], corpus),
+                       "last": read.report_name(reports[n - 1], corpus)})
     shutil.rmtree(dest / EXTRA_DIR, ignore_errors=True)
     if stamp.is_file() and stamp.read_text() == want:
         return dest
     shutil.rmtree(dest, ignore_errors=True)
     for p in reports[:n]:
-        rel = Path(read._rel(p, corpus))
+        rel = Path(read.report_name(p, corpus))
         _link(p, dest / rel)
         for side in read.sidecar_candidates(p):
             if side.is_file():

@@ -146,7 +146,7 @@ def _build_locked(corpus: Path, out: Path, found: list[Path], nlp, on_skip, *, w
     manifest = Manifest(config=cfg)
     entries = []  # (name, path, digest, key, cached?) in name order: the merge order
     for path in found:
-        name = read._rel(path, corpus)
+        name = read.report_name(path, corpus)
         digest = read.file_digest(path)
         key = report_key(f"{name}\0{digest}", cfg) if digest else None
         entries.append((name, path, digest, key, bool(key) and not full and cache.has(key)))
@@ -240,7 +240,7 @@ def status(corpus: Path, out: Path, config_path: Path | None = None) -> Status:
     st = Status(config_changed=bool(manifest.reports) and manifest.config != _config_digest(config_path))
     seen = set()
     for path in found:
-        name = read._rel(path, Path(corpus))
+        name = read.report_name(path, Path(corpus))
         seen.add(name)
         old = manifest.reports.get(name)
         if old is None:

@@ -25,7 +25,7 @@ from pathlib import Path
 
 from kg.charsets import common_han
 
-__all__ = ["Source", "ReportError", "SidecarError", "REPORT_SUFFIXES", "MAX_BYTES", "find_reports", "read_report",
+__all__ = ["Source", "ReportError", "SidecarError", "REPORT_SUFFIXES", "MAX_BYTES", "find_reports", "report_name", "read_report",
            "decode", "is_report_name", "sidecar_of", "sidecar_candidates", "parse_sidecar", "read_sidecar"]
 
 log = logging.getLogger(__name__)
@@ -97,7 +97,7 @@ def is_report_name(name: str) -> bool:
     )
 
 
-def _rel(path: Path, corpus: Path) -> str:
+def report_name(path: Path, corpus: Path) -> str:
     """The report's name: its path under the corpus, '/'-separated (the file name if outside)."""
     base = corpus if corpus.is_dir() else corpus.parent
     try:
@@ -166,7 +166,7 @@ def find_reports(corpus: Path) -> list[Path]:
         for f in filenames:
             if is_report_name(f):
                 found.append(Path(dirpath) / f)
-    found.sort(key=lambda p: _rel(p, corpus))
+    found.sort(key=lambda p: report_name(p, corpus))
     out, seen_files = [], set()
     for p in found:
         try:
@@ -560,14 +560,14 @@ def display_name(path: Path, corpus: Path) -> str:
     """How messages name a report: the corpus folder's name and the path inside it (corpus/x.txt)."""
     path, corpus = Path(path), Path(corpus)
     base = corpus if corpus.is_dir() else corpus.parent
-    name = _rel(path, corpus)
+    name = report_name(path, corpus)
     return _printable(f"{base.resolve().name or base}/{name}" if _inside(path, base) else str(path))
 
 
 def read_report(path: Path, corpus: Path) -> Source:
     """Read one report; raises ReportError with a one-line reason when it cannot."""
     path, corpus = Path(path), Path(corpus)
-    name = _rel(path, corpus)
+    name = report_name(path, corpus)
     where = display_name(path, corpus)
     try:
         st = os.stat(path)

@@ -253,7 +253,7 @@ def test_odd_file_names_give_one_line_messages_and_utf8_names(tmp_path):
     names = {}
     for p in read.find_reports(c):
         try:
-            names[read._rel(p, c)] = read.read_report(p, c).name
+            names[read.report_name(p, c)] = read.read_report(p, c).name
         except read.ReportError as e:
             assert str(e) == "corpus/a\\nb\\r\\x1b.txt: skipped: empty file"
     assert names == {"报告.txt": "报告.txt"}
