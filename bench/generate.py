@@ -3,7 +3,7 @@
 
     python bench/generate.py --reports 10000 --out /tmp/bench10k [--seed 0] [--jobs 2]
 
-Each report is about one real county (from the division list jionlp ships, read
+Each report is about one real county (from the division list in kg/data/divisions/, read
 through kg.divisions) and is recombined from the phrase material in
 bench/templates.json, then roughened the way real web copies are (Traditional
 script, pinyin glosses, mojibake, odd punctuation, junk, GB18030/UTF-16).

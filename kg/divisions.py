@@ -1,14 +1,15 @@
-"""China's administrative divisions, read from the list that jionlp ships.
+"""China's administrative divisions, from jionlp's list shipped in kg/data/divisions/.
 
-jionlp's `dictionary/china_location.txt` holds every province, prefecture,
-county-level unit (with its GB/T 2260 code and short form), town and village,
-one per line, indented by level. We read the file directly (importing jionlp
-itself is slow and prints a banner) and keep counties with their towns and
+`china_location.txt` (zipped, as jionlp publishes it; Apache-2.0, see
+kg/data/divisions/README.md and scripts/update_divisions.py) holds every
+province, prefecture, county-level unit (with its GB/T 2260 code and short
+form), town and village, one per line, indented by level. The file ships with
+county-kg rather than through the jionlp package, which would install a
+148 MB segmenter for this one file. We keep counties with their towns and
 villages, which is what county and place resolution need.
 """
 from __future__ import annotations
 
-import importlib.util
 import io
 import zipfile
 from collections.abc import Iterator
@@ -49,22 +50,11 @@ class Divisions:
         return self.by_name.get(name, [])
 
 
-def _source() -> tuple[Path, Path]:
-    spec = importlib.util.find_spec("jionlp")
-    if spec is None or not spec.submodule_search_locations:
-        raise RuntimeError("jionlp is not installed: it ships the division list county-kg needs")
-    folder = Path(list(spec.submodule_search_locations)[0]) / "dictionary"
-    return folder / "china_location.txt", folder / "china_location.zip"
+SOURCE = Path(__file__).resolve().parent / "data" / "divisions" / "china_location.zip"
 
 
 def _location_lines() -> Iterator[str]:
-    """Lines of the division list: jionlp ships it zipped and unzips it on first use; we read either."""
-    txt, zipped = _source()
-    if txt.is_file():
-        with txt.open(encoding="utf-8") as fh:
-            yield from fh
-        return
-    with zipfile.ZipFile(zipped) as zf, zf.open("china_location.txt") as raw:
+    with zipfile.ZipFile(SOURCE) as zf, zf.open("china_location.txt") as raw:
         yield from io.TextIOWrapper(raw, encoding="utf-8")
 
 
@@ -77,17 +67,13 @@ def _short_form(name: str) -> str:
 
 def _cache_file() -> Path | None:
     """Where the parsed list is kept between runs: the user's cache folder, keyed by the source file
-    (path, size, time) and this module's code, so a new jionlp or a changed parser is re-read."""
+    (path, size, time) and this module's code, so a new list or a changed parser is re-read."""
     import hashlib
     import os
 
     key = hashlib.sha256(Path(__file__).read_bytes())
-    for src in _source():
-        try:
-            st = src.stat()
-        except OSError:
-            continue
-        key.update(f"{src}\0{st.st_size}\0{st.st_mtime_ns}".encode())
+    st = SOURCE.stat()
+    key.update(f"{SOURCE}\0{st.st_size}\0{st.st_mtime_ns}".encode())
     root = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "county-kg"
     return root / f"divisions-{key.hexdigest()[:16]}.pickle"
 
