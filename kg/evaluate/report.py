@@ -2,7 +2,7 @@
 details (missed and spurious items with their sentences), and the --min-f1 check."""
 from __future__ import annotations
 
-from kg.evaluate.scoring import KEYS, Item, Scores
+from kg.evaluate.scoring import Item, Scores
 
 UNKNOWN_REPORT = "(report not known: the graph holds no evidence for it)"
 NO_EVIDENCE = "no sentences: this graph holds no evidence (a bare .ttl export); score --out or graph.trig for them"
@@ -84,6 +84,3 @@ def details_text(scores: Scores) -> str:
 def below(scores: Scores, floors: list[tuple[str, float]]) -> list[str]:
     """One line per floor not met: `KEY F1 got < floor`."""
     return [f"{k} F1 {scores.f1(k)} < {f}" for k, f in floors if scores.f1(k) < f]
-
-
-assert set(DETAIL_KEYS) <= set(KEYS)

@@ -100,7 +100,8 @@ def _score_report(g: GoldReport, pred: Predicted, tallies: dict[str, Tally], mat
     initiatives: list[tuple[str, Node]] = []
     for cls in ENTITY_KEYS:
         nodes = pred.entities.get((cls, r), [])
-        _tally(tallies[cls], g.names[cls], nodes, lambda a, n: similar(a, n.label), gold_name, _node_item(r, cls), match)
+        _tally(tallies[cls], g.names[cls], nodes, lambda a, n: similar(a, n.label), gold_name,
+               _node_item(r, cls), match)
         if cls in ("Programme", "Mechanism"):
             initiatives += [(cls, n) for n in nodes]
     _tally(tallies["Initiative"], g.initiatives, initiatives, lambda a, cn: similar(a, cn[1].label), gold_name,
@@ -120,7 +121,8 @@ def _score_report(g: GoldReport, pred: Predicted, tallies: dict[str, Tally], mat
            gold_fig, pred_fig, match)
 
 
-def _score_relations(golds: list[GoldReport], pred: Predicted, tallies: dict[str, Tally], match: Matcher) -> None:
+def _score_relations(golds: list[GoldReport], pred: Predicted, tallies: dict[str, Tally],
+                     match: Matcher) -> None:
     for rel in PAIR_KEYS:
         gold = [(g.report, a, b) for g in golds for a, b in g.pairs[rel]]
         _tally(tallies[f"rel:{rel}"], gold, pred.pairs[rel],
