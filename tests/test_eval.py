@@ -24,16 +24,17 @@ ROOT = Path(__file__).resolve().parent.parent
 SEED_GOLD = ROOT / "tests" / "gold"
 ANNOTATED = ROOT / "tests" / "annotated"
 SCORER = ROOT.parent / "shared" / "eval" / "score.py"
+SHARED_ANNOTATED = ROOT.parent / "shared" / "annotated" / "gold"
 
-# F1 measured when kg eval landed, minus 0.02 (seeds: corpus/ against tests/gold; the annotated
+# F1 measured when kg eval landed (dev 30, test 26 reports), minus 0.02 (seeds: corpus/ against tests/gold; the annotated
 # parts each built on their own, as relations are scored over the whole graph).
 FLOORS = {
     "seeds": {"ALL entities": 0.855, "Initiative": 0.835, "Group": 0.758, "Person": 0.98, "Official": 0.98,
               "Target": 0.936, "rel:implements": 0.835, "rel:targets": 0.554, "rel:hasTarget": 0.673},
-    "dev": {"ALL entities": 0.73, "Initiative": 0.598, "Group": 0.472, "Person": 0.855, "Official": 0.94,
-            "Target": 0.938, "rel:implements": 0.609, "rel:targets": 0.266, "rel:hasTarget": 0.787},
-    "test": {"ALL entities": 0.70, "Initiative": 0.37, "Group": 0.571, "Person": 0.575, "Official": 0.852,
-             "Target": 0.914, "rel:implements": 0.37, "rel:targets": 0.199, "rel:hasTarget": 0.66},
+    "dev": {"ALL entities": 0.713, "Initiative": 0.545, "Group": 0.495, "Person": 0.68, "Official": 0.94,
+            "Target": 0.911, "rel:implements": 0.541, "rel:targets": 0.247, "rel:hasTarget": 0.813},
+    "test": {"ALL entities": 0.689, "Initiative": 0.373, "Group": 0.56, "Person": 0.558, "Official": 0.886,
+             "Target": 0.907, "rel:implements": 0.331, "rel:targets": 0.193, "rel:hasTarget": 0.675},
 }
 
 
@@ -51,15 +52,18 @@ def _part(tmp: Path, ids: list[str]) -> tuple[Path, Path]:
 
 @pytest.fixture(scope="module")
 def builds(tmp_path_factory, nlp, built):
-    """{name: (out folder, gold folder)} for the seeds, all 34 annotated, and the dev and test parts."""
+    """{name: (out folder, gold folder)} for the seeds, the 34 annotated reports given, and the dev and test parts."""
     from kg.build import build
 
     split = json.loads((ANNOTATED / "split.json").read_text(encoding="utf-8"))
     found = {"seeds": (built[1], SEED_GOLD)}
-    parts = {"annotated": split["dev"] + split["test"], "dev": split["dev"], "test": split["test"]}
+    # agreement is promised on the 34 reports given in ../shared/annotated (on more, first-fit matching
+    # can pair figures differently from score.py's rdflib order: on all 56 one figure pairs differently)
+    given = sorted(p.stem for p in SHARED_ANNOTATED.glob("*.json")) or split["dev"] + split["test"]
+    parts = {"annotated": given, "dev": split["dev"], "test": split["test"]}
     for name, ids in parts.items():
         tmp = tmp_path_factory.mktemp(f"eval_{name}")
-        texts, gold = _part(tmp, ids) if name != "annotated" else (ANNOTATED / "texts", ANNOTATED / "gold")
+        texts, gold = _part(tmp, ids)
         build(texts, tmp / "out", nlp=nlp)
         found[name] = (tmp / "out", gold)
     return found
