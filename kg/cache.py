@@ -19,7 +19,7 @@ from kg.facts import ReportFacts
 from kg.shards import Shard
 
 # Bump when extraction code changes in a way the config digest cannot see.
-PIPELINE_VERSION = f"{__version__}+rules.3"
+PIPELINE_VERSION = f"{__version__}+rules.4"
 
 
 _CODE_DIGEST: str | None = None

@@ -127,3 +127,23 @@ class ReportFacts:
             notes=list(data.get("notes", [])),
             warnings=list(data.get("warnings", [])),
         )
+
+
+REPORT_SCOPE = "report:"
+
+
+def person_key(name: str, county: str | None, report: str) -> str:
+    """The merge key of an Official or a Person: the name within its county (`天镇县/王建江`), or
+    within its report where no county is known (`report:x.txt/王建江`). Two people of one name
+    in two counties are two nodes; one official named in two reports of one county is one node."""
+    return f"{county or REPORT_SCOPE + report}/{name}"
+
+
+def split_person_key(key: str) -> tuple[str | None, str | None, str]:
+    """(county, report, name) of a `person_key` (a bare name, as older facts hold: (None, None, key))."""
+    scope, sep, name = key.rpartition("/")
+    if not sep:
+        return None, None, key
+    if scope.startswith(REPORT_SCOPE):
+        return None, scope[len(REPORT_SCOPE):], name
+    return scope, None, name

@@ -13,6 +13,7 @@ from urllib.parse import quote
 
 from pyoxigraph import DefaultGraph, Literal, NamedNode, Quad
 
+from kg.facts import split_person_key
 from kg.graph import KnowledgeGraph, Node
 
 CKG = "https://w3id.org/county-kg/ontology#"
@@ -68,6 +69,12 @@ def node_iri(ref: tuple[str, str], node: Node | None = None) -> NamedNode:
         return NamedNode(f"{ID}county/{node.attrs['code']}")
     if typ == "Target":
         return NamedNode(f"{ID}target/{hashlib.sha1(key.encode()).hexdigest()[:16]}")
+    if typ in ("Official", "Person") and "/" in key:
+        # scoped by county (official/天镇县/王建江) or by report (official/report/x.txt/王建江): two people
+        # of one name in two counties are two nodes (kg.nlp.extract.person_key)
+        county, report, name = split_person_key(key)
+        scope = f"report/{slug(report)}" if report is not None else slug(county or "")
+        return NamedNode(f"{ID}{typ.lower()}/{scope}/{slug(name)}")
     return NamedNode(f"{ID}{typ.lower()}/{slug(key)}")
 
 

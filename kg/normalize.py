@@ -667,8 +667,7 @@ def _parse_names(body: str, role: str | None, inner: bool, need_surname: bool) -
     """
     lex = _lexicon()
     out = []
-    for tok in _NAME_TOKEN.finditer(body):
-        w = tok.group()
+    for w in _join_spaced_names(_NAME_TOKEN.findall(body)):
         if w in lex["roles"]:
             if inner or role is None:
                 role = lex["roles"][w]
@@ -684,6 +683,39 @@ def _parse_names(body: str, role: str | None, inner: bool, need_surname: bool) -
                 return None
             out.append((role, w))
     return out or None
+
+
+def _join_spaced_names(tokens: list[str]) -> list[str]:
+    """Typesetting pads a two-character name to the width of three (`记者 张  三`) or spaces every
+    character (`王 小 明`): a lone surname and the one or two characters after it are one name.
+    A run of single characters is read as names of two (or one of three when the run is three)."""
+    lex = _lexicon()
+
+    def single(w: str) -> bool:
+        return len(w) == 1 and bool(re.fullmatch(rf"[{HAN}]", w)) and w not in lex["roles"] and w not in lex["headers"]
+
+    out: list[str] = []
+    i = 0
+    while i < len(tokens):
+        w = tokens[i]
+        if len(w) == 1 and w in lex["surnames"] and i + 1 < len(tokens):
+            nxt = tokens[i + 1]
+            if len(nxt) == 2 and re.fullmatch(rf"[{HAN}]{{2}}", nxt) and nxt not in lex["roles"] \
+                    and nxt not in lex["headers"]:
+                out.append(w + nxt)
+                i += 2
+                continue
+            n = 0
+            while i + n < len(tokens) and single(tokens[i + n]):
+                n += 1
+            if n >= 2:
+                take = 3 if n == 3 else 2
+                out.append("".join(tokens[i:i + take]))
+                i += take
+                continue
+        out.append(w)
+        i += 1
+    return out
 
 
 def _strip_span(text: str, s: int, e: int) -> tuple[int, int]:
@@ -813,6 +845,13 @@ class _CreditFinder:
             return True
         return self._add(_parse_names(body, None, True, True), s, e)
 
+    @staticmethod
+    def _signoff(line: str, m: re.Match) -> bool:
+        """A bracketed name that signs off a paragraph, `…的赞扬。(王杏)`: the news story's writer.
+        Only after a sentence's end and with nothing after it on the line."""
+        before = line[:m.start()].rstrip()
+        return bool(before) and before[-1] in "。！？!?”" and not line[m.end():].strip()
+
     def _photo_tail(self, line: str) -> tuple[int, list[tuple[str, str]]] | None:
         """A caption's trailing credit, '…宣传单。李成东 摄': where it starts and who."""
         start = _photo_tail_start(line, self.lex["photo"])
@@ -841,6 +880,9 @@ class _CreditFinder:
             if _overlaps(offices, m.start(), m.end()):
                 continue
             if self._paren_credit(m.group("body"), ls + m.start(), ls + m.end()):
+                cut.append((m.start(), m.end()))
+            elif self._signoff(line, m) and self._add(
+                    _parse_names(m.group("body"), "author", False, True), ls + m.start(), ls + m.end()):
                 cut.append((m.start(), m.end()))
         tail = self._photo_tail(line)
         if tail and not any(b > tail[0] for _, b in cut[-1:] + offices[-1:]):

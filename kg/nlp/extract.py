@@ -4,7 +4,7 @@ from __future__ import annotations
 from spacy.language import Language
 
 from kg import divisions
-from kg.facts import Entity, Evidence, Relation, ReportFacts
+from kg.facts import Entity, Evidence, Relation, ReportFacts, person_key
 from kg.nlp.mentions import Mention, mentions, sentence_of
 
 
@@ -20,6 +20,10 @@ def run(nlp: Language, text, report: str, meta: dict | None = None):
     for _, proc in nlp.pipeline:
         doc = proc(doc)
     return doc
+
+
+# the credit roles that write the report: `authoredBy` holds these, not editors nor photographers
+BYLINE_ROLES = frozenset({"author", "reporter", "correspondent", "special correspondent"})
 
 
 def _evidence(doc, text, source, m: Mention) -> Evidence:
@@ -60,15 +64,22 @@ def to_facts(doc, text, source) -> ReportFacts:
     keys: dict[int, tuple[str, str]] = {}
     seen_ev: set = set()
     div = divisions.load()
+    scope: dict[tuple[str, str], str | None] = {}  # (type, name) -> the county its node is keyed by
     for m in mentions(doc):
-        ref = (m.type, _key(m, report))
+        if m.type in ("Official", "Person"):
+            # one node per name within a report: its first mention decides the county
+            home = scope.setdefault((m.type, m.label),
+                                    _official_county(m, county, div) if m.type == "Official" else county)
+            ref = (m.type, person_key(m.label, home, report))
+        else:
+            ref = (m.type, _key(m, report))
         keys[id(m)] = ref
         ev = _evidence(doc, text, source, m)
         ent = ents.get(ref)
         if ent is None:
             ent = ents[ref] = Entity(m.type, ref[1], m.label, [], _attrs(m), [])
             if m.type == "Official":
-                ent.attrs.setdefault("county", _official_county(m, county, div))
+                ent.attrs.setdefault("county", scope[(m.type, m.label)])
         else:
             _merge_attrs(ent, m)
         if m.start < m.end and m.attrs.get("credit") is None:
@@ -93,7 +104,10 @@ def to_facts(doc, text, source) -> ReportFacts:
             rel.evidence.append(ev)
     for m in mentions(doc, "Official", "Person"):
         credit = m.attrs.get("credit")
-        if credit is not None and credit.role == "author" or (credit is not None and m.type == "Person"):
+        # a byline writes the report (its author, reporters, correspondents); an editor (责编) or a
+        # photographer credited for a picture did not write it, and is no author
+        if credit is not None and (credit.role == "author" or (
+                m.type == "Person" and set(m.attrs.get("roles") or [credit.role]) & BYLINE_ROLES)):
             ref = keys[id(m)]
             ev = Evidence(report, source.text[credit.start:credit.end].strip(), credit.start, credit.end,
                           "authoredBy.credit")
@@ -106,13 +120,22 @@ def to_facts(doc, text, source) -> ReportFacts:
     return facts
 
 
+# Offices above the county (省委常委, 市委组织部副部长, 自治区…): their holder's post is in no county.
+_ABOVE_COUNTY = ("省", "自治区", "州委", "州政府", "中央", "国家", "国务院", "全国")
+_CITY = ("市委", "市政府", "市人大", "市政协", "市纪委")
+
+
 def _official_county(m: Mention, report_county: str | None, div) -> str | None:
     place = m.attrs.get("place") or ""
     if place:
-        for c in div.lookup(place):
-            return c.name
-        for c in div.lookup(place[:-1]):
-            return c.name
+        for name in (place, place[:-1]):
+            found = div.lookup(name)
+            if found:  # a short form several counties share: the report's own, if it is one of them
+                return next((c.name for c in found if c.name == report_county), found[0].name)
+    titles = m.attrs.get("titles") or []
+    city_is_county = bool(report_county and report_county.endswith("市"))  # a county-level city: 市委 is its own
+    if titles and all(t.startswith(_ABOVE_COUNTY) or (t.startswith(_CITY) and not city_is_county) for t in titles):
+        return None
     return report_county
 
 

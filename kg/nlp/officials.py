@@ -22,10 +22,21 @@ from kg.nlp.mentions import Mention, add, doc_text, mentions
 _HAN = "[\u4e00-\u9fff]"
 # An organ prefix before a title: 中共盐亭县委, 县委, 旗委组织部, 县政府.
 _ORG = r"(?:中共)?(?:[\u4e00-\u9fff]{1,8}?(?:县|旗|区|市))?"
-_AGE_NAME = re.compile(r"\d{2}岁的|我叫")
+# a modifier a title takes (常务副院长, 副校长, 执行主任)
+_MOD = "(?:常务|执行)?副?"
+# verbs that give the name before them an office after them; 是 only where the office ends the clause
+_OFFICE_VERBS = "担任|当选为|当选|出任|被选为|被选举为|被任命为|被推选为|兼任|现任|任|是"
+# the office ends there: not a longer title or organ (县委书记助理, 主任科员, 村委会…)
+_OFFICE_END = "(?=[^\u4e00-\u9fff]|后|以来|时|期间|的|职务|一职|至今|$)"
+_AGE_NAME = re.compile(r"(?:\d{2}|[二三四五六七八九]?十[一二三四五六七八九]?)岁的|我叫|我是|名叫")
+# a named person speaking in the story: 村民李某说, 学员王某告诉记者
+_SPEAKS = re.compile(r"(?<=[\u4e00-\u9fff])(?:说|表示|告诉记者|介绍说|笑着说|感慨地说|深有感触地说)(?=[:：，,“])")
 _DATELINE = re.compile(r"电\s*[(（]((?:[\u4e00-\u9fff]{2,3}[，,\s]*){1,6})[)）]")
 # an organ name ending right where a title starts, after punctuation or a function word
 _ORGAN_TAIL = re.compile(r"(?:^|[，。、；：“”\s的是任由从在])([\u4e00-\u9fff]{2,14}?(?:局|部|委|办|科|所|站|中心|办公室|院|校|馆|队|处|街道|镇|乡|村|社区|党委|党总支|党支部))$")
+
+
+_SPEECH_TAIL = "说讲称道"
 
 
 @lru_cache(maxsize=1)
@@ -44,7 +55,9 @@ def person_name(window: str) -> str | None:
         return None
     words = _lac().run(window)
     if words and words[0][1] == "PER" and 2 <= len(words[0][0]) <= 4 and re.fullmatch(f"{_HAN}+", words[0][0]):
-        return words[0][0]
+        name = words[0][0]
+        # LAC can take the verb of speech into a short name (荆一说): the name is what is before it
+        return name[:-1] if len(name) >= 3 and name[-1] in _SPEECH_TAIL else name
     return None
 
 
@@ -65,7 +78,16 @@ def split_titles(office: str, titles: list[str]) -> tuple[list[str], str]:
     """Titles stated in an office string (`中共盐亭县委常委、组织部部长`) and the organ's place prefix."""
     found: list[str] = []
     place = ""
+    parts = []
     for part in re.split(r"[、，,兼及和]", office):
+        # two titles written together, 县委常委组织部长: split after 常委 where a title follows
+        k = part.find("常委")
+        rest = part[k + 2:] if k > 0 else ""
+        if rest and any(rest.endswith(t) for t in titles):
+            parts += [part[:k + 2], rest]
+        else:
+            parts.append(part)
+    for part in parts:
         part = part.strip()
         if not part:
             continue
@@ -91,7 +113,10 @@ class OfficialTagger:
         self.titles = sorted(set(lex.terms("title")), key=len, reverse=True)
         alt = "|".join(map(re.escape, self.titles))
         # one or more titles joined by 、 then the name
-        self.pattern = re.compile(f"{_ORG}((?:(?:{alt})、?)+)(?={_HAN})")
+        self.pattern = re.compile(f"{_ORG}((?:{_MOD}(?:{alt})、?)+)(?={_HAN})")
+        # an office stated after the name through a verb: 赖珠兴担任仙塘村支书, 张三当选为村委会主任
+        self.verb_office = re.compile(
+            f"(?<={_HAN})(?=({_OFFICE_VERBS})((?:{_HAN}|“|”){{0,12}}?{_MOD}(?:{alt})){_OFFICE_END})")
         self.roles = lex.by("person_role", "role")
         credits = json.loads((files("kg") / "data" / "lexicons" / "credits.json").read_text(encoding="utf-8"))
         self.surnames = set(credits.get("surnames", ""))
@@ -119,9 +144,29 @@ class OfficialTagger:
             men = add(doc, Mention("Official", m.start(), m.end() + len(name), name, "official.title_name",
                                    {"titles": titles, "place": place}))
             seen[name] = men
+        self._verb_offices(doc, text, seen)
         self._credits(doc, seen)
         self._role_persons(doc, text, seen)
         return doc
+
+    def _verb_offices(self, doc: Doc, text: str, seen: dict[str, Mention]) -> None:
+        """An office stated after the name through a verb: `赖珠兴担任仙塘村支书`, `李四当选为村委会主任`,
+        `王五是县委组织部干部科科长`. LAC reads the name that ends right at the verb."""
+        for m in self.verb_office.finditer(text):
+            v = m.start(1)
+            if not any(self._surname_at(text, k) for k in range(max(0, v - 4), v - 1)):
+                continue
+            name = person_name_before(text[max(0, v - 6):v])
+            if not name or not self._surname_at(text, v - len(name)):
+                continue
+            titles, place = split_titles(m.group(2), self.titles)
+            if not titles:
+                continue
+            if name in seen:
+                self._merge_titles(seen[name], m.group(2))
+                continue
+            seen[name] = add(doc, Mention("Official", v - len(name), m.end(2), name, "official.name_verb_office",
+                                          {"titles": titles, "place": place}))
 
     def _role_persons(self, doc: Doc, text: str, seen: dict[str, Mention]) -> None:
         """Named people with no office: `企业家谢延令`, `记者 姜明助`, `祝灵君教授`, `32岁的李钦`,
@@ -146,6 +191,12 @@ class OfficialTagger:
             name = person_name(text[m.end():m.end() + 8])
             if name:
                 found.append((m.end(), m.end() + len(name), name, "person", "person.age_name"))
+        for m in _SPEAKS.finditer(text):  # a named person speaking in the story (a villager, a trainee)
+            if not any(self._surname_at(text, k) for k in range(max(0, m.start() - 4), m.start() - 1)):
+                continue
+            name = person_name_before(text[max(0, m.start() - 6):m.start()])
+            if name and self._surname_at(text, m.start() - len(name)):
+                found.append((m.start() - len(name), m.start(), name, "person", "person.name_speaks"))
         for m in _DATELINE.finditer(text):
             for part in re.split(r"[，,\s]+", m.group(1).strip()):
                 if person_name(part) == part:
