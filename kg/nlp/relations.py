@@ -17,7 +17,7 @@ import re
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from kg.nlp.mentions import Link, doc_text, mentions, sentence_of
+from kg.nlp.mentions import Link, Mention, doc_text, mentions, sentence_of
 
 _CLAUSE = re.compile(r"[，；：,;:]")
 INITIATIVES = ("Programme", "Mechanism")
@@ -77,6 +77,11 @@ class RelationLinker:
         doc._.kg_mentions = [m for m in mentions(doc) if not (m.type == "Group" and m.attrs.get("generic"))]
         dropped = {id(m) for m in groups if m.attrs.get("generic")}
         out[:] = [ln for ln in out if not (ln.type == "targets" and id(ln.target) in dropped)]
+        # a short form of a group the report also names whole (实用人才 beside 农村实用人才) is that
+        # group said again: it stays a group of its own only where an initiative acts on it
+        linked = {ln.target.label for ln in out if ln.type == "targets" and isinstance(ln.target, Mention)}
+        doc._.kg_mentions = [m for m in doc._.kg_mentions
+                             if not (m.type == "Group" and m.attrs.get("short_of") and m.label not in linked)]
         for t in mentions(doc, "Target"):
             sent = sentence_of(doc, t.start)
             clause = clause_of(marks, sent, t.start)
