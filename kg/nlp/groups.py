@@ -86,7 +86,13 @@ class GroupTagger:
             if not taken.overlaps(g.start, g.end):
                 kept.append(g)
                 taken.add(g.start, g.end)
+        # one group, two forms: where the report also names a longer form that ends in this one
+        # (实用人才 beside 农村实用人才), the short form is that group said again, not another group
+        labels = {g.label for g in kept}
+        longer = {lab: [o for o in labels if o != lab and o.endswith(lab)] for lab in labels}
         for g in sorted(kept, key=lambda g: g.start):
+            if longer[g.label] and not g.attrs["generic"]:
+                g.attrs["short_of"] = min(longer[g.label], key=len)  # kept only where an initiative acts on it
             add(doc, g)
         return doc
 

@@ -17,7 +17,7 @@ import re
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from kg.nlp.mentions import Link, doc_text, mentions, sentence_of
+from kg.nlp.mentions import Link, Mention, doc_text, mentions, sentence_of
 
 _CLAUSE = re.compile(r"[，；：,;:]")
 INITIATIVES = ("Programme", "Mechanism")
@@ -71,12 +71,23 @@ class RelationLinker:
                 near = [min(near, key=lambda m: min(abs(m.start - g.end), abs(g.start - m.end)))]
             elif len(cands) == 1:
                 near, rule = cands, "targets.same_sentence"
+            elif before := [m for m in cands if m.end <= g.start]:
+                # no initiative in the group's clause: the one the sentence last named before it
+                # (实施青苗计划，…，从科技带头人、大学生村官…中择优遴选)
+                near, rule = [max(before, key=lambda m: m.end)], "targets.previous_in_sentence"
             for m in near:
                 out.append(Link("targets", m, g, sent[0], sent[1], rule))
         # bare generic heads (干部, 人才, 党员) are never groups of their own (ANNOTATION.md: too generic)
         doc._.kg_mentions = [m for m in mentions(doc) if not (m.type == "Group" and m.attrs.get("generic"))]
         dropped = {id(m) for m in groups if m.attrs.get("generic")}
         out[:] = [ln for ln in out if not (ln.type == "targets" and id(ln.target) in dropped)]
+        # a short form of a group the report also names whole (实用人才 beside 农村实用人才) is that
+        # group said again: it stays a group of its own only where an initiative acts on it
+        linked = {ln.target.label for ln in out if ln.type == "targets" and isinstance(ln.target, Mention)
+                  and ln.rule != "targets.previous_in_sentence"}
+        gone = {id(m) for m in groups if m.attrs.get("short_of") and m.label not in linked}
+        doc._.kg_mentions = [m for m in doc._.kg_mentions if id(m) not in gone]
+        out[:] = [ln for ln in out if not (ln.type == "targets" and id(ln.target) in gone)]
         for t in mentions(doc, "Target"):
             sent = sentence_of(doc, t.start)
             clause = clause_of(marks, sent, t.start)
