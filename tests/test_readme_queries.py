@@ -115,3 +115,16 @@ def test_the_readme_language_tag_rule_holds_on_the_data(built):
     assert g.query(count.format('lang(?l) = "zh-hans"'))[0]["n"] == 5
     assert g.query(count.format('lang(?l) = "zh-Hans"'))[0]["n"] == 0
     assert "`zh-hans`" in README and 'langMatches(lang(?l), "zh-Hans")' in README
+
+
+def test_kg_query_names_the_file_line_and_unknown_prefix_in_one_line(built, tmp_path):
+    from click.testing import CliRunner
+
+    from kg.cli_graph import query_cmd
+
+    _, out = built
+    q = tmp_path / "bad.rq"
+    q.write_text("SELECT * WHERE {\n  ?s a ex:Thing }\n", encoding="utf-8")
+    res = CliRunner().invoke(query_cmd, ["--out", str(out), "-f", str(q)])
+    assert res.exit_code == 2
+    assert res.output.strip() == f"kg query: {q}: line 2, column 8: unknown prefix ex: (declare it: PREFIX ex: <…>)"
