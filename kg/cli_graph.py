@@ -105,6 +105,7 @@ def query_cmd(sparql, qfile, fmt, out, timeout, allow_update):
     """Run a SPARQL query on the built graph's Oxigraph store: kg query 'SELECT …' or kg query -f FILE.rq.
 
     The query runs in a child process without network that dies with kg; SIGTERM, SIGHUP and Ctrl-C stop it.
+    The prefixes ckg, kgid, rdfs, skos, prov, org, dcterms, geo and xsd are declared already.
     """
     from kg.query import MAX_QUERY_CHARS, QueryTimeout, UnsafeQuery, query
     from kg.sandbox import Stopped
@@ -114,7 +115,10 @@ def query_cmd(sparql, qfile, fmt, out, timeout, allow_update):
     text = _read_query(qfile, MAX_QUERY_CHARS) if qfile else sparql
     try:
         names, rows = query(out, text, timeout=timeout, allow_update=allow_update)
-    except (UnsafeQuery, FileNotFoundError, SyntaxError) as exc:
+    except (UnsafeQuery, SyntaxError) as exc:  # about the text: name the file it came from
+        click.echo(f"kg query: {f'{qfile}: ' if qfile else ''}{exc}", err=True)
+        sys.exit(2)
+    except FileNotFoundError as exc:
         click.echo(f"kg query: {exc}", err=True)
         sys.exit(2)
     except (QueryTimeout, OSError, RuntimeError) as exc:

@@ -235,3 +235,22 @@ def check(sparql: str, allow_update: bool = False) -> bool:
     if updates and not allow_update:
         raise UnsafeQuery(f"update operations ({', '.join(updates)}) are refused; pass --allow-update to run them")
     return bool(updates)
+
+
+def undeclared_prefix(sparql: str, known=()) -> tuple[str, int, int] | None:
+    """(prefix, line, column) of the first prefixed name whose prefix neither the text's own PREFIX lines
+    nor `known` declare, else None: Oxigraph reports that as a dump of character classes, we in one line."""
+    declared = set(known)
+    last = ""
+    try:
+        for kind, i, j in tokens(sparql):
+            if kind == "pname":
+                prefix = sparql[i:sparql.index(":", i)]
+                if last == "PREFIX":
+                    declared.add(prefix)
+                elif prefix not in declared:
+                    return prefix, sparql.count("\n", 0, i) + 1, i - (sparql.rfind("\n", 0, i) + 1) + 1
+            last = sparql[i:j].upper() if kind == "word" else ""
+    except UnsafeQuery:
+        return None
+    return None

@@ -56,7 +56,7 @@ def hostile_out(tmp_path_factory) -> Path:
 
 @pytest.mark.parametrize("name", ["nodes.csv", "edges.csv"])
 def test_exported_tables_hold_no_formula(hostile_out, name):
-    with open(hostile_out / name, encoding="utf-8", newline="") as f:
+    with open(hostile_out / name, encoding="utf-8-sig", newline="") as f:
         rows = list(csv.reader(f))
     cells = [c for r in rows[1:] for c in r]
     assert not [c for c in cells if _risky(c)]

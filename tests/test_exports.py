@@ -91,7 +91,7 @@ def test_hostile_label_round_trips_through_every_writer(sample_out):
     assert NASTY_CLEAN in {d["label"] for _, d in gml.nodes(data=True)}
     gexf = nx.read_gexf(sample_out / "graph.gexf")
     assert NASTY_CLEAN in {d["label"] for _, d in gexf.nodes(data=True)}
-    with open(sample_out / "nodes.csv", encoding="utf-8", newline="") as fh:
+    with open(sample_out / "nodes.csv", encoding="utf-8-sig", newline="") as fh:
         assert NASTY_CLEAN in {r["label"] for r in csv.DictReader(fh)}
 
 
@@ -195,9 +195,9 @@ def test_gexf_is_static_without_dates(tmp_path):
 
 def test_csv_tables_match_the_graph(sample_out):
     g = sample_graph()
-    with open(sample_out / "nodes.csv", encoding="utf-8", newline="") as fh:
+    with open(sample_out / "nodes.csv", encoding="utf-8-sig", newline="") as fh:
         nodes = list(csv.DictReader(fh))
-    with open(sample_out / "edges.csv", encoding="utf-8", newline="") as fh:
+    with open(sample_out / "edges.csv", encoding="utf-8-sig", newline="") as fh:
         edges = list(csv.DictReader(fh))
     assert len(nodes) == len(g.nodes) + len(g.reports)
     assert len(edges) == len(g.edges)

@@ -120,11 +120,11 @@ def test_any_label_and_report_name_round_trip_through_every_exporter(label, repo
             assert G.has_edge("County:盐亭县", f"Programme:{want}")
         if "\r" in want + want_report:  # a bare CR breaks the CSV row: test_csv_quotes_a_carriage_return
             return
-        with open(out / "nodes.csv", encoding="utf-8", newline="") as fh:
+        with open(out / "nodes.csv", encoding="utf-8-sig", newline="") as fh:
             rows = list(csv.DictReader(fh))
         # a cell a spreadsheet would run as a formula is written with a leading ' (kg.csvsafe)
         assert {(r["type"], r["label"]) for r in rows} >= {("Programme", cell(want)), ("Report", cell(want_report))}
-        with open(out / "edges.csv", encoding="utf-8", newline="") as fh:
+        with open(out / "edges.csv", encoding="utf-8-sig", newline="") as fh:
             assert {(e["source"], e["target"]) for e in csv.DictReader(fh)} == {("County:盐亭县", f"Programme:{want}")}
 
 
@@ -133,7 +133,7 @@ def test_csv_quotes_a_carriage_return(tmp_path):
 
     g = merge(_facts("积分\r制", "a\rb.txt"))
     tables.write(g, tmp_path / "nodes.csv", tmp_path / "edges.csv")
-    with open(tmp_path / "nodes.csv", encoding="utf-8", newline="") as fh:
+    with open(tmp_path / "nodes.csv", encoding="utf-8-sig", newline="") as fh:
         rows = list(csv.DictReader(fh))
     assert len(rows) == len(g.nodes) + len(g.reports)
     assert {r["label"] for r in rows} >= {"积分\r制", "a\rb.txt"}

@@ -390,7 +390,7 @@ def test_nasty_names_give_valid_graphml_gexf_and_csv(nasty_out):
             assert labels.count(label) == 1, label
         assert G.nodes[f"Programme:{NASTY_PROGRAMMES[0]}"]["type"] == "Programme"
         assert G.nodes[f"Report:{NASTY_FILE}"]["type"] == "Report"
-    with open(out / "nodes.csv", encoding="utf-8", newline="") as fh:
+    with open(out / "nodes.csv", encoding="utf-8-sig", newline="") as fh:
         rows = list(csv.reader(fh))
     head = rows[0]
     assert all(len(r) == len(head) for r in rows)
@@ -398,7 +398,7 @@ def test_nasty_names_give_valid_graphml_gexf_and_csv(nasty_out):
     for label in NASTY_PROGRAMMES:
         hit = [r for r in by_label if r["label"] == label]
         assert len(hit) == 1 and hit[0]["type"] == "Programme" and IRIREF.fullmatch(hit[0]["iri"])
-    with open(out / "edges.csv", encoding="utf-8", newline="") as fh:
+    with open(out / "edges.csv", encoding="utf-8-sig", newline="") as fh:
         edges = list(csv.DictReader(fh))
     assert {"source": "County:盐亭县", "target": f"Programme:{NASTY_PROGRAMMES[0]}", "relation": "implements"}.items() \
         <= next(e for e in edges if e["target"] == f"Programme:{NASTY_PROGRAMMES[0]}").items()

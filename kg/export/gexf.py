@@ -1,5 +1,7 @@
 """GEXF 1.3 for Gephi: typed attributes, colour by type, size by mentions, report dates on the timeline.
 
+Colours carry no alpha (`a`): Gephi Lite ignores a `viz:color` that has one.
+
 Written by hand with ElementTree (networkx writes GEXF 1.2draft and sets
 `lastmodifieddate` to today, which breaks byte-identical builds). When any
 report has a date, the graph is `dynamic` with `timeformat="date"` and each
@@ -13,6 +15,7 @@ from pathlib import Path
 
 from kg import __version__
 from kg.export.xmldoc import attr, element, start_tag, to_bytes, write_streamed
+from kg.export.tables import NODE_ATTRIBUTES
 from kg.export.tables import rows as table_rows
 from kg.graph import KnowledgeGraph
 
@@ -20,8 +23,10 @@ NS = "http://gexf.net/1.3"
 VIZ = "http://gexf.net/1.3/viz"
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
 
-NODE_ATTRS = {"type": "string", "family": "string", "code": "string", "latitude": "double",
-              "longitude": "double", "reports": "integer", "iri": "string"}
+# Node attributes are the table's attribute columns (`kg.export.tables.NODE_ATTRIBUTES`) but the label,
+# which GEXF holds on the node itself.
+_TYPES = {str: "string", int: "integer", float: "double"}
+NODE_ATTRS = {name: _TYPES[typ] for name, typ in NODE_ATTRIBUTES.items() if name != "label"}
 EDGE_ATTRS = {"relation": "string", "reports": "integer"}
 
 # Colour per node type (r, g, b): one hue family per kind of thing.
@@ -78,7 +83,7 @@ def lines(g: KnowledgeGraph, table: tuple | None = None):
         r, gr, b = COLORS.get(row["type"], (0, 0, 0))
         yield (f'      <node id="{attr(row["id"])}" label="{attr(row["label"])}"{start}>'
                f'{_attvalues(NODE_ATTRS, row)}<viz:size value="{4.0 + 6.0 * row["reports"]!r}" />'
-               f'<viz:color r="{r}" g="{gr}" b="{b}" a="1.0" /></node>')
+               f'<viz:color r="{r}" g="{gr}" b="{b}" /></node>')  # no alpha: Gephi Lite drops a colour with one
     yield "    </nodes>"
     yield "    <edges>"
     for row in edges:

@@ -14,6 +14,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from kg.export.xmldoc import attr, element, start_tag, text, to_bytes, write_streamed
+from kg.export.tables import NODE_ATTRIBUTES
 from kg.export.tables import rows as table_rows
 from kg.graph import KnowledgeGraph
 
@@ -22,8 +23,9 @@ XSI = "http://www.w3.org/2001/XMLSchema-instance"
 SCHEMA = "http://graphml.graphdrawing.org/xmlns http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd"
 
 # attribute -> GraphML attr.type; node ids "n_<attr>", edge ids "e_<attr>" keep the two kinds apart.
-NODE_KEYS = {"label": "string", "type": "string", "family": "string", "code": "string",
-             "latitude": "double", "longitude": "double", "reports": "int", "iri": "string"}
+# Node keys are the table's attribute columns (`kg.export.tables.NODE_ATTRIBUTES`), typed from it.
+_TYPES = {str: "string", int: "int", float: "double"}
+NODE_KEYS = {name: _TYPES[typ] for name, typ in NODE_ATTRIBUTES.items()}
 EDGE_KEYS = {"relation": "string", "weight": "double"}
 
 

@@ -1,9 +1,14 @@
 """The flat view of the graph (one row per node, one per edge) and its CSV export.
 
 GraphML, GEXF and the CSV files all render these rows, so a node has the same
-id, label, type, family, coordinates and counts in every tool. Strings are
-cleaned of characters XML 1.0 cannot carry; missing values are None. In the CSV
-files a cell that a spreadsheet would run as a formula starts with ' (`kg.csvsafe`).
+id, label, type, family, coordinates, counts, dates, degree and community in
+every tool, and a figure its value, unit, what it counts, comparator, deadline
+and kind (goal or achieved), an official its titles and county, as columns a
+filter or a pivot table can use rather than text inside a label. Strings are
+cleaned of characters XML 1.0 cannot carry; missing values are None. The CSV
+files are UTF-8 with a BOM (so Excel opens them right by double-click; `csv`
+and pandas read them with `utf-8-sig`), and a cell that a spreadsheet would
+run as a formula starts with ' (`kg.csvsafe`).
 """
 from __future__ import annotations
 
@@ -22,8 +27,20 @@ from kg.taxonomy import families_of
 # column -> Python type; exporters declare these types (int -> int/integer, float -> double).
 NODE_COLUMNS: dict[str, type] = {
     "id": str, "iri": str, "label": str, "type": str, "family": str, "code": str,
-    "latitude": float, "longitude": float, "reports": int, "start": str, "report_files": str,
+    "latitude": float, "longitude": float, "reports": int, "first_date": str, "last_date": str,
+    "degree": int, "community": int,
+    # figures (Target)
+    "value": float, "value_max": float, "unit": str, "measures": str, "comparator": str, "deadline": str,
+    "kind": str,
+    # officials
+    "titles": str, "county": str,
+    "start": str, "report_files": str,
 }
+FIGURE_COLUMNS = ("value", "value_max", "unit", "measures", "comparator", "deadline", "kind")
+# What GraphML and GEXF carry as typed node attributes: every column but the id, Gephi's timeline start
+# and the long list of file names.
+NODE_ATTRIBUTES: dict[str, type] = {k: t for k, t in NODE_COLUMNS.items()
+                                    if k not in ("id", "start", "report_files")}
 EDGE_COLUMNS: dict[str, type] = {
     "id": str, "source": str, "target": str, "relation": str, "weight": int, "start": str, "report_files": str,
 }
@@ -46,10 +63,43 @@ def _first_date(dates: dict[str, str], reports) -> str | None:
     return min(days) if days else None
 
 
+def _last_date(dates: dict[str, str], reports) -> str | None:
+    days = [dates[r] for r in reports if r in dates] if dates else []
+    return max(days) if days else None
+
+
 def rows(g: KnowledgeGraph) -> tuple[list[dict], list[dict]]:
-    """(node rows, edge rows): computed once and shared by every exporter of a build."""
+    """(node rows, edge rows): computed once and shared by every exporter of a build; each node row
+    gets its `degree` and `community` from the edge rows (`kg.export.network`)."""
+    from kg.export.network import degrees_and_communities
+
     nodes = node_rows(g)
-    return nodes, edge_rows(g, {r["id"] for r in nodes})
+    edges = edge_rows(g, {r["id"] for r in nodes})
+    metrics = degrees_and_communities([r["id"] for r in nodes],
+                                      [(e["source"], e["target"], e["weight"]) for e in edges])
+    for r in nodes:
+        r["degree"], r["community"] = metrics[r["id"]]
+    return nodes, edges
+
+
+def _facts(n, g: KnowledgeGraph) -> dict:
+    """The columns that carry what a figure or an official states (None elsewhere)."""
+    a = n.attrs
+    out = dict.fromkeys(FIGURE_COLUMNS + ("titles", "county"))
+    if n.type == "Target":
+        for k in FIGURE_COLUMNS:
+            v = a.get(k)
+            out[k] = (float(v) if k in ("value", "value_max") else _safe(str(v))) if v is not None else None
+        out["kind"] = out["kind"] or "achieved"  # as the RDF says (ckg:targetKind)
+        out["unit"] = out["unit"] if out["unit"] is not None else ""
+    elif n.type == "Official":
+        titles = a.get("titles") or []
+        out["titles"] = "; ".join(_safe(t) for t in titles) if titles else None
+        county = a.get("county")
+        if county:
+            node = g.nodes.get(("County", county))
+            out["county"] = _safe(node.label if node is not None else str(county))
+    return out
 
 
 def node_rows(g: KnowledgeGraph) -> list[dict]:
@@ -57,9 +107,11 @@ def node_rows(g: KnowledgeGraph) -> list[dict]:
     rows = []
     dates = _report_dates(g)
     for name in sorted(g.reports):
+        day = dates.get(name)
         rows.append({"id": node_id(("Report", name)), "iri": report_iri(name).value, "label": _safe(name),
                      "type": "Report", "family": None, "code": None, "latitude": None, "longitude": None,
-                     "reports": 1, "start": _first_date(dates, [name]), "report_files": _safe(name)})
+                     "reports": 1, "first_date": day, "last_date": day, **dict.fromkeys(FIGURE_COLUMNS),
+                     "titles": None, "county": None, "start": day, "report_files": _safe(name)})
     fams = families_of(g)
     for n in g.sorted_nodes():
         code = n.attrs.get("code") if n.type == "County" else None
@@ -68,7 +120,8 @@ def node_rows(g: KnowledgeGraph) -> list[dict]:
             "id": node_id(n.ref), "iri": node_iri(n.ref, n).value, "label": _safe(n.label), "type": n.type,
             "family": fams.get(n.ref), "code": str(code) if code else None,
             "latitude": pos[0] if pos else None, "longitude": pos[1] if pos else None,
-            "reports": len(n.reports), "start": _first_date(dates, n.reports),
+            "reports": len(n.reports), "first_date": _first_date(dates, n.reports),
+            "last_date": _last_date(dates, n.reports), **_facts(n, g), "start": _first_date(dates, n.reports),
             "report_files": ";".join(_safe(r) for r in sorted(n.reports)),
         })
     return rows
@@ -88,19 +141,26 @@ def edge_rows(g: KnowledgeGraph, ids: set[str] | None = None) -> list[dict]:
     return rows
 
 
+def _text(value) -> str | None:
+    """A value as its CSV cell shows it: a whole float without its '.0' (240, not 240.0)."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return value
+
+
 def _csv(rows: list[dict], columns) -> bytes:
     buf = io.StringIO()
     # RFC 4180 line ends: with "\r\n" as terminator the csv module quotes any field holding \r or \n
     w = csv.writer(buf, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
     w.writerow(list(columns))
     for r in rows:
-        w.writerow([cell(r.get(c)) for c in columns])  # a label "=HYPERLINK(…)" is written '=HYPERLINK(…)
-    return buf.getvalue().encode("utf-8")
+        w.writerow([cell(_text(r.get(c))) for c in columns])  # "=HYPERLINK(…)" is written '=HYPERLINK(…)
+    return buf.getvalue().encode("utf-8-sig")  # with a BOM: Excel reads UTF-8 only then
 
 
 def write(g: KnowledgeGraph, nodes_path: Path, edges_path: Path, table: tuple | None = None) -> list[Path]:
-    """nodes.csv and edges.csv (UTF-8, RFC 4180 quoting, '\\n' line ends, formula-like cells prefixed with '
-    by `kg.csvsafe`); `table` is `rows(g)` if at hand."""
+    """nodes.csv and edges.csv (UTF-8 with a BOM, RFC 4180 quoting and CRLF line ends, formula-like cells
+    prefixed with ' by `kg.csvsafe`); `table` is `rows(g)` if at hand."""
     nodes, edges = table or rows(g)
     write_bytes(nodes_path, _csv(nodes, NODE_COLUMNS))
     write_bytes(edges_path, _csv(edges, EDGE_COLUMNS))
