@@ -15,7 +15,7 @@ from kg_sample_graph import sample_graph
 from kg.export import export_all
 
 FIGURE = "Target:000_820299a8950da9aa.txt#300"  # 240名 年轻优秀干部, a goal
-OFFICIAL = "Official:王梦阳"
+OFFICIAL = "Official:盐亭县/王梦阳"  # officials are keyed by county and name
 
 
 def _nodes_csv(out: Path) -> dict[str, dict]:
