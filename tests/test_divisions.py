@@ -38,3 +38,21 @@ def test_building_a_pipeline_imports_neither_jionlp_nor_cpca_nor_pandas():
             "print(sorted(m for m in ('jionlp', 'cpca', 'pandas', 'jiojio') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_every_package_and_data_file_is_installed():
+    """A fresh `pip install .` (not editable) holds every kg package and shipped data file: the
+    explicit package list in pyproject.toml must name each folder with an __init__.py."""
+    import tomllib
+
+    root = Path(__file__).resolve().parent.parent
+    conf = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]
+    listed = set(conf["packages"])
+    found = {".".join(p.parent.relative_to(root).parts) for p in (root / "kg").rglob("__init__.py")}
+    assert found <= listed, f"packages missing from pyproject.toml: {sorted(found - listed)}"
+    patterns = conf["package-data"]["kg"]
+    data = [p for p in (root / "kg" / "data").rglob("*") if p.is_file() and "__pycache__" not in p.parts]
+    unlisted = [p for p in data if not any(p.relative_to(root / "kg").match(pat.replace("**/", "*/")) or
+                                           p.relative_to(root / "kg").match(pat.replace("**/", ""))
+                                           for pat in patterns)]
+    assert not unlisted, f"data files no package-data pattern installs: {unlisted}"
