@@ -59,7 +59,9 @@ class BuildResult:
 
 
 def process_source(nlp, source: read.Source) -> ReportFacts:
-    text = normalize(source.text)
+    from kg.nlp.pipeline import lexicons_of
+
+    text = normalize(source.text, lexicons_of(nlp))
     doc = extract.run(nlp, text, source.name, source.meta)
     return extract.to_facts(doc, text, source)
 

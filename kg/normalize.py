@@ -31,14 +31,16 @@ from __future__ import annotations
 
 import bisect
 import functools
-import json
 import re
 from dataclasses import dataclass, field
-from importlib import resources
+from typing import TYPE_CHECKING
 
 import opencc
 
 from kg.charsets import common_han
+
+if TYPE_CHECKING:
+    from kg.lexicons import Lexicons
 
 __all__ = ["Credit", "Mojibake", "Text", "normalize", "MAX_SENTENCE"]
 
@@ -155,13 +157,23 @@ class Text:
 # ---------------------------------------------------------------------------
 # data and converters (loaded once per process)
 
-@functools.lru_cache(maxsize=None)
-def _lexicon() -> dict:
-    path = resources.files("kg") / "data" / "lexicons" / "credits.json"
-    data = json.loads(path.read_text(encoding="utf-8"))
+def credit_lexicon(lexicons: "Lexicons | None" = None) -> dict:
+    """The credit words of `lexicons` (their credits.json; the shipped lexicons when None), made ready
+    for the credit finder once per Lexicons value (kept on it, not in this module)."""
+    if lexicons is None:
+        from kg import lexicons as _lexicons
+
+        lexicons = _lexicons.load()
+    ready = lexicons.prepared.get("credits")
+    if ready is None:
+        ready = lexicons.prepared["credits"] = _credit_lexicon(lexicons.credits)
+    return ready
+
+
+def _credit_lexicon(data: dict) -> dict:
     headers = {k: v for k, v in data["header_words"].items() if not k.startswith("_")}
     roles = {k: v for k, v in data["role_words"].items() if not k.startswith("_")}
-    return {
+    lex = {
         "headers": headers,
         "roles": roles,
         "roles_longest": sorted(roles, key=len, reverse=True),
@@ -173,6 +185,8 @@ def _lexicon() -> dict:
         "particles": data["question_particles"],
         "question": tuple(data["question_words"]),
     }
+    lex["res"] = _credit_res(lex)
+    return lex
 
 
 @functools.lru_cache(maxsize=None)
@@ -292,18 +306,18 @@ def _is_garbage_symbol(c: str) -> bool:
     )
 
 
-def _question_context(text: str, i: int) -> bool:
+def _question_context(text: str, i: int, lex: dict) -> bool:
     """True when the '?' at i closes a real question (a question word earlier in its clause)."""
-    if i > 0 and _t2s_char(text[i - 1]) in _lexicon()["particles"]:
+    if i > 0 and _t2s_char(text[i - 1]) in lex["particles"]:
         return True
     lo = i
     while lo > 0 and i - lo < 40 and text[lo - 1] not in "，。；：！？,;:!\n":
         lo -= 1
     clause = "".join(_t2s_char(c) for c in text[lo:i])
-    return any(q in clause for q in _lexicon()["question"])
+    return any(q in clause for q in lex["question"])
 
 
-def _is_seed(text: str, i: int) -> bool:
+def _is_seed(text: str, i: int, lex: dict) -> bool:
     """Does the '?' or U+FFFD at i start a mojibake run?
 
     A '?' that closes a question (a question word earlier in its clause), or
@@ -321,13 +335,13 @@ def _is_seed(text: str, i: int) -> bool:
     if prev and prev.isascii() and prev.isalnum():
         return False  # English or code: leave '?' alone
     if nxt in ("?", "\ufffd"):
-        return not _question_context(text, i)
+        return not _question_context(text, i, lex)
     if not _is_han(prev):
         return False
     if nxt and nxt.isascii() and (nxt.isalpha() or nxt in _STRAY):
-        return not _question_context(text, i)
+        return not _question_context(text, i, lex)
     if _is_han(nxt):
-        return not _question_context(text, i)
+        return not _question_context(text, i, lex)
     return False
 
 
@@ -499,7 +513,7 @@ def _utf8_as_gbk(text: str) -> list[tuple[int, int, str]]:
     return found
 
 
-def _repair_and_unglos(original: str) -> tuple[list[tuple], list[Mojibake], list[int]]:
+def _repair_and_unglos(original: str, lex: dict) -> tuple[list[tuple], list[Mojibake], list[int]]:
     """Edits for mojibake runs and pinyin glosses, the Mojibake records, and soft sentence breaks.
 
     Soft breaks are original offsets where a lost character was, by the bytes,
@@ -524,7 +538,7 @@ def _repair_and_unglos(original: str) -> tuple[list[tuple], list[Mojibake], list
         i = _next_mark(original, pos)
         if i < 0:
             break
-        if _overlaps(taken, i, i + 1) or not _is_seed(original, i):
+        if _overlaps(taken, i, i + 1) or not _is_seed(original, i, lex):
             pos = i + 1
             continue
         if traditional is None:
@@ -533,7 +547,7 @@ def _repair_and_unglos(original: str) -> tuple[list[tuple], list[Mojibake], list
         # merge with a run that starts right after (a single ordinary char between)
         while True:
             nxt = _next_mark(original, end, end + 2)
-            if nxt < 0 or not _is_seed(original, nxt):
+            if nxt < 0 or not _is_seed(original, nxt, lex):
                 break
             end = _run_end(original, nxt, traditional)
         rep_chars, rep_o, rep_e = [], [], []
@@ -621,11 +635,10 @@ def _aligned(a: str, b: str) -> bool:
 # ---------------------------------------------------------------------------
 # 3. credits
 
-def _name_ok(w: str, need_surname: bool) -> bool:
+def _name_ok(w: str, need_surname: bool, lex: dict) -> bool:
     """A personal name: 2–4 Han (or a ·-joined minority name); with need_surname, a known surname first."""
     if not re.fullmatch(rf"[{HAN}]{{2,4}}|[{HAN}]{{1,8}}(?:[·•][{HAN}]{{1,8}}){{1,2}}", w):
         return False
-    lex = _lexicon()
     if w in lex["roles"] or w in lex["headers"]:
         return False
     if not need_surname or "·" in w or "•" in w:
@@ -658,38 +671,37 @@ def _photo_tail_start(line: str, words: tuple[str, ...]) -> int | None:
     return best
 
 
-def _parse_names(body: str, role: str | None, inner: bool, need_surname: bool) -> list[tuple[str, str]] | None:
+def _parse_names(body: str, role: str | None, inner: bool, need_surname: bool,
+                 lex: dict) -> list[tuple[str, str]] | None:
     """Parse 'ROLE name name ROLE name' into (role, name) pairs; None if anything else is there.
 
     `role` is the role before any role word; with `inner`, role words in the
     list change it (组稿: 本报记者 甲 特约记者 乙), otherwise they only describe
     the person (摄影: 本报记者 丙 stays a photographer).
     """
-    lex = _lexicon()
     out = []
-    for w in _join_spaced_names(_NAME_TOKEN.findall(body)):
+    for w in _join_spaced_names(_NAME_TOKEN.findall(body), lex):
         if w in lex["roles"]:
             if inner or role is None:
                 role = lex["roles"][w]
             continue
         for rw in lex["roles_longest"]:
-            if w.startswith(rw) and _name_ok(w[len(rw):], need_surname):
+            if w.startswith(rw) and _name_ok(w[len(rw):], need_surname, lex):
                 if inner or role is None:
                     role = lex["roles"][rw]
                 out.append((role, w[len(rw):]))
                 break
         else:
-            if role is None or not _name_ok(w, need_surname):
+            if role is None or not _name_ok(w, need_surname, lex):
                 return None
             out.append((role, w))
     return out or None
 
 
-def _join_spaced_names(tokens: list[str]) -> list[str]:
+def _join_spaced_names(tokens: list[str], lex: dict) -> list[str]:
     """Typesetting pads a two-character name to the width of three (`记者 张  三`) or spaces every
     character (`王 小 明`): a lone surname and the one or two characters after it are one name.
     A run of single characters is read as names of two (or one of three when the run is three)."""
-    lex = _lexicon()
 
     def single(w: str) -> bool:
         return len(w) == 1 and bool(re.fullmatch(rf"[{HAN}]", w)) and w not in lex["roles"] and w not in lex["headers"]
@@ -726,9 +738,7 @@ def _strip_span(text: str, s: int, e: int) -> tuple[int, int]:
     return s, e
 
 
-@functools.lru_cache(maxsize=None)
-def _credit_res() -> dict[str, re.Pattern]:
-    lex = _lexicon()
+def _credit_res(lex: dict) -> dict[str, re.Pattern]:
     heads = "|".join(sorted(map(re.escape, lex["headers"]), key=len, reverse=True))
     roles = "|".join(map(re.escape, lex["roles_longest"]))
     offices = "|".join(map(re.escape, lex["office"]))
@@ -758,10 +768,10 @@ _TAIL_STOP = "。！？!?”」』）)，,：:；;…"
 class _CreditFinder:
     """Find credits in the Simplified text: the spans to cut and the Credit records."""
 
-    def __init__(self, text: str, origin: list[int], ends: list[int]):
+    def __init__(self, text: str, origin: list[int], ends: list[int], lex: dict):
         self.text, self.origin, self.ends = text, origin, ends
-        self.lex = _lexicon()
-        self.re = _credit_res()
+        self.lex = lex
+        self.re = lex["res"]
         self.deletions: list[tuple[int, int]] = []
         self.credits: list[Credit] = []
         self._said: set[tuple] = set()  # (role, name, office) of the credits so far
@@ -803,7 +813,7 @@ class _CreditFinder:
                 # A first line that is only a name is the byline (王梦阳 above the body).
                 first_body = False
                 nm = line.strip()
-                if len(lines) > 1 and _name_ok(nm, need_surname=True):
+                if len(lines) > 1 and _name_ok(nm, True, self.lex):
                     off = ls + line.index(nm)
                     self._credit("author", nm, None, off, off + len(nm))
                     self.deletions.append((ls, whole_end))
@@ -816,11 +826,11 @@ class _CreditFinder:
         m = self.re["header"].match(line)
         if m:
             spec = self.lex["headers"][m.group("head")]
-            if self._add(_parse_names(m.group("body"), spec["role"], spec["inner"], False), ls, end):
+            if self._add(_parse_names(m.group("body"), spec["role"], spec["inner"], False, self.lex), ls, end):
                 return True
         m = self.re["roleline"].match(line)
         if m and len(line.strip()) <= 60:
-            if self._add(_parse_names(m.group("body"), None, True, True), ls, end):
+            if self._add(_parse_names(m.group("body"), None, True, True, self.lex), ls, end):
                 return True
         bare = line.strip()
         m = self.re["office"].fullmatch(bare) or self.re["office_line"].fullmatch(bare)
@@ -838,12 +848,12 @@ class _CreditFinder:
         m = self.re["header"].match(body)
         if m:
             spec = self.lex["headers"][m.group("head")]
-            if self._add(_parse_names(m.group("body"), spec["role"], spec["inner"], False), s, e):
+            if self._add(_parse_names(m.group("body"), spec["role"], spec["inner"], False, self.lex), s, e):
                 return True
         m = self.re["photo_paren"].match(body)
-        if m and self._add(_parse_names(m.group("body"), "photographer", False, True), s, e):
+        if m and self._add(_parse_names(m.group("body"), "photographer", False, True, self.lex), s, e):
             return True
-        return self._add(_parse_names(body, None, True, True), s, e)
+        return self._add(_parse_names(body, None, True, True, self.lex), s, e)
 
     @staticmethod
     def _signoff(line: str, m: re.Match) -> bool:
@@ -863,10 +873,10 @@ class _CreditFinder:
         # the longest run of names that parses: the tokens after the last one that is neither a name
         # nor a role word (each token is read on its own, so one pass from the end finds it)
         k = len(toks)
-        while k > 0 and all(w in self.lex["roles"] or _parse_names(w, "photographer", False, True)
+        while k > 0 and all(w in self.lex["roles"] or _parse_names(w, "photographer", False, True, self.lex)
                             for w in _NAME_TOKEN.findall(toks[k - 1].group())):
             k -= 1
-        got = _parse_names(" ".join(t.group() for t in toks[k:]), "photographer", False, True) if k < len(toks) else None
+        got = _parse_names(" ".join(t.group() for t in toks[k:]), "photographer", False, True, self.lex) if k < len(toks) else None
         return (cut + toks[k].start(), got) if got else None
 
     def _inline_credits(self, ls: int, line: str) -> None:
@@ -882,7 +892,7 @@ class _CreditFinder:
             if self._paren_credit(m.group("body"), ls + m.start(), ls + m.end()):
                 cut.append((m.start(), m.end()))
             elif self._signoff(line, m) and self._add(
-                    _parse_names(m.group("body"), "author", False, True), ls + m.start(), ls + m.end()):
+                    _parse_names(m.group("body"), "author", False, True, self.lex), ls + m.start(), ls + m.end()):
                 cut.append((m.start(), m.end()))
         tail = self._photo_tail(line)
         if tail and not any(b > tail[0] for _, b in cut[-1:] + offices[-1:]):
@@ -1042,18 +1052,20 @@ def _clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
 
 # ---------------------------------------------------------------------------
 
-def normalize(original: str) -> Text:
-    """Normalise a decoded report (Source.text); see the module docstring for the steps."""
+def normalize(original: str, lexicons: "Lexicons | None" = None) -> Text:
+    """Normalise a decoded report (Source.text); see the module docstring for the steps. The credit
+    words are those of `lexicons` (the pipeline's: kg.nlp.pipeline.lexicons_of), else the shipped ones."""
+    lex = credit_lexicon(lexicons)
     n = len(original)
     origin = list(range(n))
     ends = list(range(1, n + 1))
 
-    edits, mojibake, soft = _repair_and_unglos(original)
+    edits, mojibake, soft = _repair_and_unglos(original, lex)
     text, origin, ends = _apply(original, origin, ends, edits)
 
     text = _t2s_aligned(text)
 
-    finder = _CreditFinder(text, origin, ends)
+    finder = _CreditFinder(text, origin, ends, lex)
     finder.run()
     text, origin, ends = _apply(text, origin, ends, [(s, e, "", None, None) for s, e in finder.deletions])
 

@@ -15,6 +15,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from kg import divisions
+from kg.nlp.component import MENTIONS, REPORT_COUNTY, TEXT
 from kg.nlp.mentions import token_starts, Mention, add, doc_text, mentions
 
 # Organs whose county is the report's own (县委, 旗委组织部, 我县).
@@ -57,7 +58,7 @@ def first_char_lengths(names) -> dict[str, list[int]]:
 class CountyTagger:
     """Tags County mentions and decides the report's own county."""
 
-    def __init__(self, nlp: Language, name: str, min_short_len: int = 2):
+    def __init__(self, nlp: Language, name: str, min_short_len: int):
         self.div = divisions.load()
         self.full = {c.name: [c] for c in self.div.counties}
         for c in self.div.counties:
@@ -171,6 +172,7 @@ class CountyTagger:
         return counts.most_common(1)[0][0]
 
 
-@Language.factory("kg_counties", default_config={"min_short_len": 2})
+@Language.factory("kg_counties", assigns=[MENTIONS, REPORT_COUNTY], requires=[TEXT],
+                  default_config={"min_short_len": 2})
 def make_county_tagger(nlp: Language, name: str, min_short_len: int) -> CountyTagger:
     return CountyTagger(nlp, name, min_short_len)

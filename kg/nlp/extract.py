@@ -1,15 +1,18 @@
 """Run the pipeline on one normalised report and turn what it left on the Doc into ReportFacts."""
 from __future__ import annotations
 
+from typing import Iterable, Iterator
+
 from spacy.language import Language
+from spacy.tokens import Doc
 
 from kg import divisions
 from kg.facts import Entity, Evidence, Relation, ReportFacts, person_key
 from kg.nlp.mentions import Mention, mentions, sentence_of
 
 
-def run(nlp: Language, text, report: str, meta: dict | None = None):
-    """The annotated Doc for a normalised `Text` (kg.normalize.Text)."""
+def make_doc(nlp: Language, text, report: str, meta: dict | None = None) -> Doc:
+    """The tokenised Doc of a normalised `Text` (kg.normalize.Text), carrying what the components read."""
     nlp.max_length = max(nlp.max_length, len(text.text) + 1)  # the rules are linear; spaCy's cap is for parsers
     doc = nlp.make_doc(text.text)
     doc._.kg_text = text
@@ -17,9 +20,17 @@ def run(nlp: Language, text, report: str, meta: dict | None = None):
     doc.user_data["kg_meta"] = dict(meta or {})
     doc._.kg_mentions = []
     doc._.kg_links = []
-    for _, proc in nlp.pipeline:
-        doc = proc(doc)
     return doc
+
+
+def run(nlp: Language, text, report: str, meta: dict | None = None) -> Doc:
+    """The annotated Doc for a normalised `Text`: `nlp(doc)` runs the pipeline on it."""
+    return nlp(make_doc(nlp, text, report, meta))
+
+
+def pipe(nlp: Language, items: Iterable[tuple], batch_size: int = 8) -> Iterator[Doc]:
+    """The annotated Docs of (text, report, meta) items, through `nlp.pipe`."""
+    return nlp.pipe((make_doc(nlp, *item) for item in items), batch_size=batch_size)
 
 
 # the credit roles that write the report: `authoredBy` holds these, not editors nor photographers

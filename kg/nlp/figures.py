@@ -15,6 +15,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from kg import lexicons
+from kg.nlp.component import MENTIONS, TEXT, LexiconComponent
 from kg.nlp.mentions import Mention, SpanSet, add, doc_text, sentence_of, token_texts
 
 _CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
@@ -50,9 +51,8 @@ _DURATION_AFTER_UNIT = ("月", "工作日", "星期", "小时", "季度", "年�
 _STOP_WHAT = re.compile(r"(进行|参加|参与|开展|实现|达到|的村|，|。|；|：|、|\n)")
 
 
-class FigureTagger:
-    def __init__(self, nlp: Language, name: str, chinese_numerals: bool = False):
-        lex = lexicons.load_default()
+class FigureTagger(LexiconComponent):
+    def _set_lexicons(self, lex: lexicons.Lexicons) -> None:
         units = sorted(set(lex.terms("unit")), key=len, reverse=True)
         cues = lex.records.get("figure_kind_cue", [])
         self.cues = {r["term"]: r.get("kind", "goal") for r in cues}
@@ -60,7 +60,7 @@ class FigureTagger:
         self.strong = {r["term"]: r.get("kind", "goal") for r in cues if r.get("strength") == "strong"}
         u = "|".join(map(re.escape, units))
         num = r"\d+(?:\.\d+)?"
-        cn = f"|{_CN_NUM}" if chinese_numerals else ""
+        cn = f"|{_CN_NUM}" if self.chinese_numerals else ""
         self.pattern = re.compile(
             rf"(?P<v>{num}{cn})(?P<mult>万|亿)?"
             rf"(?:(?P<u1>{u})?\s*[—\-–~至到]\s*(?P<v2>{num}{cn})(?P<mult2>万|亿)?)?"
@@ -148,6 +148,6 @@ class FigureTagger:
         return kinds.pop() if len(kinds) == 1 else None
 
 
-@Language.factory("kg_figures", default_config={"chinese_numerals": False})
+@Language.factory("kg_figures", assigns=[MENTIONS], requires=[TEXT], default_config={"chinese_numerals": False})
 def make_figure_tagger(nlp: Language, name: str, chinese_numerals: bool) -> FigureTagger:
-    return FigureTagger(nlp, name, chinese_numerals)
+    return FigureTagger(nlp, name, chinese_numerals=chinese_numerals)

@@ -15,6 +15,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from kg import lexicons
+from kg.nlp.component import MENTIONS, LexiconComponent
 from kg.nlp.mentions import Mention, SpanSet, add, doc_text, mentions
 
 _ORIGIN = re.compile(r"[\u4e00-\u9fff]{2}籍$")
@@ -23,16 +24,14 @@ _HAN = re.compile(r"[\u4e00-\u9fff]")
 _BOOK = re.compile(r"《[^《》\n]{1,60}》")
 
 
-class GroupTagger:
-    def __init__(self, nlp: Language, name: str, max_modifiers: int = 4):
-        lex = lexicons.load_default()
+class GroupTagger(LexiconComponent):
+    def _set_lexicons(self, lex: lexicons.Lexicons) -> None:
         self.heads = sorted(set(lex.terms("group_head")), key=len, reverse=True)
         self.mods = sorted(set(lex.terms("group_modifier")) | set(self.heads), key=len, reverse=True)
         self.mod_set = set(self.mods)
         self.mod_lengths = sorted({len(m) for m in self.mods}, reverse=True)
         self.generic = set(lex.terms("group_generic"))
         self.head_re = re.compile("|".join(map(re.escape, self.heads)))
-        self.max_modifiers = max_modifiers
 
     def _modifier_ending_at(self, text: str, i: int) -> int:
         for k in self.mod_lengths:
@@ -97,6 +96,6 @@ class GroupTagger:
         return doc
 
 
-@Language.factory("kg_groups", default_config={"max_modifiers": 4})
+@Language.factory("kg_groups", assigns=[MENTIONS], requires=[MENTIONS], default_config={"max_modifiers": 4})
 def make_group_tagger(nlp: Language, name: str, max_modifiers: int) -> GroupTagger:
-    return GroupTagger(nlp, name, max_modifiers)
+    return GroupTagger(nlp, name, max_modifiers=max_modifiers)

@@ -18,6 +18,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from kg import lexicons
+from kg.nlp.component import MENTIONS, LexiconComponent
 from kg.nlp.mentions import Mention, SpanSet, add, doc_text, mentions, token_starts
 
 _QUOTE = re.compile(r"[“‘]([^“”‘’\n]{1,40})[”’]")
@@ -41,9 +42,8 @@ _COUNT_LABEL = re.compile(r"^[一二两三四五六七八九十百\d]+(个|项|�
 _COUNT_START = re.compile(r"^([一二两三四五六七八九十百\d]+(次|项|个|条|名|批|类|种|期|轮|场)|每[年月周名个]|各类|各项|各级|各种|相关|有关|系列|这些|一些|基本)")
 
 
-class InitiativeTagger:
-    def __init__(self, nlp: Language, name: str, max_unquoted: int = _MAX_UNQUOTED):
-        lex = lexicons.load_default()
+class InitiativeTagger(LexiconComponent):
+    def _set_lexicons(self, lex: lexicons.Lexicons) -> None:
         heads = lex.records.get("initiative_head", [])
         self.head_type = {r["term"]: r.get("type", "Programme") for r in heads}
         self.strong = sorted((r["term"] for r in heads if r.get("unquoted")), key=len, reverse=True)
@@ -55,7 +55,6 @@ class InitiativeTagger:
         self.not_after = sorted(set(lex.terms("initiative_head_not_before")), key=len, reverse=True)
         self.facility = tuple(lex.terms("facility_suffix"))
         self.bare_verbs = sorted(set(lex.terms("initiative_bare_quote_verb")), key=len, reverse=True)
-        self.max_unquoted = max_unquoted
         self.strong_re = re.compile("|".join(map(re.escape, self.strong)))
 
     # -- helpers -------------------------------------------------------------
@@ -279,9 +278,7 @@ class InitiativeTagger:
 
     def _strip_leading_verb(self, text: str, start: int, hs: int) -> int:
         """Drop a leading verb or adverb the stop lexicon missed (织密干部选育管用制度体系)."""
-        import jieba.posseg as pseg
-
-        words = list(pseg.cut(text[start:hs]))
+        words = list(self.nlp.tokenizer.pos_tagger.cut(text[start:hs]))
         if len(words) >= 2 and words[0].flag in ("v", "vd", "d", "p", "c", "ad") and len(words[0].word) >= 2 \
                 and hs - start - len(words[0].word) >= 4:
             return start + len(words[0].word)
@@ -314,6 +311,7 @@ class InitiativeTagger:
         return i
 
 
-@Language.factory("kg_initiatives", default_config={"max_unquoted": _MAX_UNQUOTED})
+@Language.factory("kg_initiatives", assigns=[MENTIONS], requires=[MENTIONS],
+                  default_config={"max_unquoted": _MAX_UNQUOTED})
 def make_initiative_tagger(nlp: Language, name: str, max_unquoted: int) -> InitiativeTagger:
-    return InitiativeTagger(nlp, name, max_unquoted)
+    return InitiativeTagger(nlp, name, max_unquoted=max_unquoted)

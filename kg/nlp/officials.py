@@ -8,15 +8,14 @@ Whether the characters after a title are a name is asked of Baidu's LAC model
 """
 from __future__ import annotations
 
-import json
 import re
-from importlib.resources import files
 from functools import lru_cache
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from kg import lexicons
+from kg.nlp.component import MENTIONS, TEXT, LexiconComponent
 from kg.nlp.mentions import Mention, add, doc_text, mentions
 
 _HAN = "[\u4e00-\u9fff]"
@@ -107,9 +106,8 @@ def split_titles(office: str, titles: list[str]) -> tuple[list[str], str]:
     return found, place
 
 
-class OfficialTagger:
-    def __init__(self, nlp: Language, name: str):
-        lex = lexicons.load_default()
+class OfficialTagger(LexiconComponent):
+    def _set_lexicons(self, lex: lexicons.Lexicons) -> None:
         self.titles = sorted(set(lex.terms("title")), key=len, reverse=True)
         alt = "|".join(map(re.escape, self.titles))
         # one or more titles joined by 、 then the name
@@ -118,7 +116,7 @@ class OfficialTagger:
         self.verb_office = re.compile(
             f"(?<={_HAN})(?=({_OFFICE_VERBS})((?:{_HAN}|“|”){{0,12}}?{_MOD}(?:{alt})){_OFFICE_END})")
         self.roles = lex.by("person_role", "role")
-        credits = json.loads((files("kg") / "data" / "lexicons" / "credits.json").read_text(encoding="utf-8"))
+        credits = lex.credits
         self.surnames = set(credits.get("surnames", ""))
         self.compound_surnames = set(credits.get("compound_surnames", []))
         role_alt = "|".join(map(re.escape, sorted(self.roles, key=len, reverse=True)))
@@ -259,6 +257,6 @@ class OfficialTagger:
                              {"roles": [c.role], "credit": c}))
 
 
-@Language.factory("kg_officials")
+@Language.factory("kg_officials", assigns=[MENTIONS], requires=[TEXT])
 def make_official_tagger(nlp: Language, name: str) -> OfficialTagger:
     return OfficialTagger(nlp, name)

@@ -2,17 +2,21 @@
 
 The tokenizer is spaCy's Chinese tokenizer with jieba (it ships its
 dictionary; spacy-pkuseg's model cannot be had offline from a Python 3.11
-wheel and runs ~5x slower), taught our lexicon terms and the division names
-so that names are not cut apart. Our components are registered factories
-(importing kg.nlp.* registers them), configured from the same file.
+wheel and runs ~5x slower), taught our lexicon terms so that names are not cut
+apart. Our components are registered factories (importing kg.nlp.* registers
+them), configured from the same file: `Chinese.from_config` builds them from
+`[components]`, `nlp.initialize()` gives them (and the tokenizer) their
+lexicons from `[initialize]`, and `nlp.to_disk(DIR)` / `spacy.load(DIR)` keep them.
 """
 from __future__ import annotations
 
+import hashlib
 from importlib.resources import files
 from pathlib import Path
 
 from spacy.lang.zh import Chinese
 from spacy.language import Language
+from spacy.util import registry
 from thinc.api import Config
 
 from kg import lexicons
@@ -24,51 +28,36 @@ def default_config_path() -> Path:
 
 
 def load_config(path: Path | None = None, overrides: dict | None = None) -> Config:
-    cfg = Config().from_disk(default_config_path())
+    cfg = Config().from_disk(default_config_path(), interpolate=False)
     if path is not None:
-        cfg = cfg.merge(Config().from_disk(path))
+        cfg = cfg.merge(Config().from_disk(path, interpolate=False))
     if overrides:
         cfg = Config(cfg).merge(Config(overrides))
     return cfg
 
 
-_user_words_added = False
-
-
-def _teach_jieba(lex: lexicons.Lexicons) -> None:
-    """Add lexicon terms to jieba's dictionary once per process.
-
-    Division names are left out on purpose: added as words they pull jieba into
-    cuts like 示/范县, and the county tagger checks that a name begins a word.
-    """
-    global _user_words_added
-    if _user_words_added:
-        return
-    import jieba
-
-    jieba.setLogLevel(60)
-    words: set[str] = set()
-    for name in ("initiative_head", "group_head", "group_modifier", "title"):
-        words.update(lex.terms(name))
-    for w in sorted(words):
-        if len(w) >= 2:
-            jieba.add_word(w, freq=20000)
-    _user_words_added = True
-
-
 def build(config_path: Path | None = None, overrides: dict | None = None) -> Language:
+    """The pipeline of the config, initialised: its tokenizer and components hold their lexicons."""
     cfg = load_config(config_path, overrides)
-    dirs = [Path(d) for d in cfg.get("paths", {}).get("lexicons", []) or []]
-    lex = lexicons.configure(dirs)
-    _teach_jieba(lex)
-    nlp = Chinese.from_config({"nlp": cfg["nlp"], "components": cfg["components"]})
+    nlp = Chinese.from_config(cfg)
+    nlp.initialize()
     return nlp
 
 
-def config_digest(config_path: Path | None = None) -> str:
-    """What, besides the code version, decides the extraction: config text and lexicon bytes."""
-    import hashlib
+def lexicons_of(nlp: Language) -> lexicons.Lexicons:
+    """The lexicons the pipeline was initialised with (its tokenizer's): the normaliser's credit words."""
+    lex = getattr(nlp.tokenizer, "lexicons", None)
+    return lex if lex is not None else lexicons.load()
 
-    cfg = load_config(config_path)
-    lex = lexicons.configure([Path(d) for d in cfg.get("paths", {}).get("lexicons", []) or []])
-    return hashlib.sha256((cfg.to_str() + lex.digest).encode()).hexdigest()
+
+def config_lexicons(cfg: Config) -> lexicons.Lexicons:
+    """The lexicons `[initialize.tokenizer.lexicons]` of a config names, read now."""
+    section = Config(cfg).interpolate()["initialize"]["tokenizer"]["lexicons"]
+    return registry.resolve({"lex": section})["lex"]
+
+
+def config_digest(config_path: Path | None = None, overrides: dict | None = None) -> str:
+    """What, besides the code version, decides the extraction: config text and lexicon bytes
+    (every `*.jsonl` and `credits.json` of the shipped and the configured folders)."""
+    cfg = load_config(config_path, overrides)
+    return hashlib.sha256((cfg.to_str() + config_lexicons(cfg).digest).encode()).hexdigest()

@@ -14,6 +14,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from kg import divisions
+from kg.nlp.component import MENTIONS, REPORT_COUNTY
 from kg.nlp.mentions import Mention, SpanSet, add, doc_text
 
 _NOT_NAME_END = ("乡村", "农村", "城村", "全村", "各村", "该村", "本村", "进村", "驻村", "到村", "在村", "村村")
@@ -101,6 +102,6 @@ class PlaceTagger:
                                  {"county": county.name, "level": "town"}))
 
 
-@Language.factory("kg_places")
+@Language.factory("kg_places", assigns=[MENTIONS], requires=[REPORT_COUNTY])
 def make_place_tagger(nlp: Language, name: str) -> PlaceTagger:
     return PlaceTagger(nlp, name)

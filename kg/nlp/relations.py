@@ -17,6 +17,7 @@ import re
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from kg.nlp.component import LINKS, MENTIONS, REPORT_COUNTY
 from kg.nlp.mentions import Link, Mention, doc_text, mentions, sentence_of
 
 _CLAUSE = re.compile(r"[，；：,;:]")
@@ -110,6 +111,6 @@ class RelationLinker:
         return doc
 
 
-@Language.factory("kg_relations")
+@Language.factory("kg_relations", assigns=[LINKS, MENTIONS], requires=[MENTIONS, REPORT_COUNTY])
 def make_relation_linker(nlp: Language, name: str) -> RelationLinker:
     return RelationLinker(nlp, name)

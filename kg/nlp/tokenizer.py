@@ -1,4 +1,4 @@
-"""spaCy's Chinese tokenizer with jieba, aligned to the text in linear time.
+"""spaCy's Chinese tokenizer with jieba, aligned to the text in linear time, with its own dictionary.
 
 spaCy's own `ChineseTokenizer` aligns jieba's words to the text with
 `util.get_words_and_spaces`, which is fine for a page but quadratic on a long
@@ -6,15 +6,74 @@ report (17 s of a 1M-character report went there). jieba returns every
 character of the text, spaces included, so the alignment is simply: a single
 space after a word becomes that word's trailing space; everything else is a
 word. Other segmenters fall back to spaCy's code.
+
+spaCy's tokenizer segments with jieba's process-wide dictionary (`jieba.dt`);
+this one owns a `jieba.Tokenizer`, taught the lexicon terms in `initialize()`
+(and again by `from_disk`, which keeps the lexicons), so two pipelines with two
+lexicon folders do not share one dictionary. Its lexicons are also the ones
+the normaliser reads its credit words from (`kg.nlp.pipeline.lexicons_of`).
 """
-from __future__ import annotations
+from pathlib import Path
+from typing import Optional
 
 from spacy.lang.zh import ChineseTokenizer, Segmenter
 from spacy.tokens import Doc
-from spacy.util import registry
+from spacy.util import ensure_path, registry
+
+from kg import lexicons as _lexicons
+from kg.lexicons import Lexicons
+
+LEXICONS_FILE = "lexicons.json"
+# the lexicons whose terms become words of the segmenter's dictionary. Division names are left out on
+# purpose: added as words they pull jieba into cuts like 示/范县, and the county tagger checks that a
+# name begins a word.
+TAUGHT = ("initiative_head", "group_head", "group_modifier", "title")
+
+
+def jieba_for(lex: Lexicons | None):
+    """A jieba tokenizer of its own, with jieba's dictionary and the lexicon terms as words."""
+    import jieba
+
+    jieba.setLogLevel(60)
+    seg = jieba.Tokenizer()
+    if lex is not None:
+        words: set[str] = set()
+        for name in TAUGHT:
+            words.update(lex.terms(name))
+        for w in sorted(words):
+            if len(w) >= 2:
+                seg.add_word(w, freq=20000)
+    return seg
 
 
 class LinearChineseTokenizer(ChineseTokenizer):
+    def __init__(self, vocab, segmenter: Segmenter = Segmenter.jieba):
+        super().__init__(vocab, segmenter=segmenter)
+        self.lexicons: Lexicons | None = None
+        if self.segmenter == Segmenter.jieba:
+            self.jieba_seg = jieba_for(None)
+        self._pos = None
+
+    def initialize(self, get_examples=None, *, nlp=None, pkuseg_model: Optional[str] = None,
+                   pkuseg_user_dict: Optional[str] = "default", lexicons: Optional[Lexicons] = None):
+        super().initialize(get_examples, nlp=nlp, pkuseg_model=pkuseg_model, pkuseg_user_dict=pkuseg_user_dict)
+        self.set_lexicons(lexicons if lexicons is not None else _lexicons.load())
+
+    def set_lexicons(self, lex: Lexicons) -> None:
+        self.lexicons = lex
+        if self.segmenter == Segmenter.jieba:
+            self.jieba_seg = jieba_for(lex)
+            self._pos = None
+
+    @property
+    def pos_tagger(self):
+        """jieba's part-of-speech tagger over this tokenizer's own dictionary."""
+        if self._pos is None:
+            import jieba.posseg
+
+            self._pos = jieba.posseg.POSTokenizer(self.jieba_seg)
+        return self._pos
+
     def __call__(self, text: str) -> Doc:
         if self.segmenter != Segmenter.jieba:
             return super().__call__(text)
@@ -29,6 +88,20 @@ class LinearChineseTokenizer(ChineseTokenizer):
                 words.append(w)
                 spaces.append(False)
         return Doc(self.vocab, words=words, spaces=spaces)
+
+    def to_disk(self, path, **kwargs):
+        super().to_disk(path, **kwargs)
+        path = ensure_path(path)
+        if self.lexicons is not None:
+            path.mkdir(parents=True, exist_ok=True)
+            (path / LEXICONS_FILE).write_bytes(self.lexicons.to_bytes())
+
+    def from_disk(self, path, **kwargs):
+        super().from_disk(path, **kwargs)
+        file = Path(ensure_path(path)) / LEXICONS_FILE
+        if file.is_file():
+            self.set_lexicons(Lexicons.from_bytes(file.read_bytes()))
+        return self
 
 
 @registry.tokenizers("kg.ChineseTokenizer.v1")
