@@ -11,7 +11,9 @@ fetched whole or the corpus cannot be written (one line either way).
 from __future__ import annotations
 
 import json
+import os
 import signal
+import threading
 import sys
 from contextlib import contextmanager
 from pathlib import Path
@@ -37,7 +39,16 @@ def _build_errors():
     def on_term(signum, frame):
         raise Terminated()
 
+    def on_unraisable(info):
+        """The handler can run inside code whose errors Python ignores (a fork hook while the pool starts a
+        worker): then Terminated never unwinds the build, so the signal is delivered again, a moment later."""
+        if info.exc_type is Terminated:
+            threading.Timer(0.05, os.kill, (os.getpid(), signal.SIGTERM)).start()
+            return
+        old_unraisable(info)
+
     old = signal.signal(signal.SIGTERM, on_term)
+    old_unraisable, sys.unraisablehook = sys.unraisablehook, on_unraisable
     try:
         yield
     except EmptyCorpus as exc:
@@ -50,6 +61,7 @@ def _build_errors():
         sys.exit(EXIT_TERMINATED)
     finally:
         signal.signal(signal.SIGTERM, old)
+        sys.unraisablehook = old_unraisable
 
 
 @click.group()
