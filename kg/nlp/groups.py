@@ -63,6 +63,8 @@ class GroupTagger(LexiconComponent):
                     he = inner.end()
             nxt = self.head_re.match(text, he)
             while nxt and (nxt.group(0) in self.heads) and he - hs < 8:
+                if text.endswith(nxt.group(0), hs, he) or nxt.group(0).endswith("村"):
+                    break  # 党员党员: a head said twice is one head; 党组织|软弱涣散村: a village is its own head
                 he = nxt.end()
                 nxt = self.head_re.match(text, he)
             start, n = hs, 0
@@ -70,11 +72,17 @@ class GroupTagger(LexiconComponent):
                 k = self._modifier_ending_at(text, start)
                 if not k:
                     break
+                if text[start - k:start] == text[hs:he]:
+                    break  # 党员党员: a head said twice is one head
+                if text[hs:he].endswith("村") and text[start - k:start].endswith(("组织", "支部", "党委")):
+                    break  # 党组织软弱涣散村: a kind of village is not qualified by the body that finds it weak
                 start -= k
                 n += 1
             pos = he
             if blocked.overlaps(start, he):
                 continue
+            if text.endswith(("这个", "那个", "这", "该"), max(0, start - 2), start):
+                continue  # 梨园这个软弱涣散村: one named unit, not a population
             label = text[start:he].replace("“", "").replace("”", "")
             head = text[hs:he] if n == 0 else m.group(0)
             found.append(Mention("Group", start, he, label, "group.head_modifiers" if n else "group.head",
