@@ -24,6 +24,13 @@ _SELF = re.compile(r"(我县|我旗|全县|全旗|本县)")
 # After a short form, these say it is the county (东源县委 is caught by the full name).
 _SHORT_FOLLOW = ("籍", "县委", "旗委", "党建", "人才", "英才", "组工", "干部", "黨")
 _HAN = re.compile(r"[\u4e00-\u9fff]")
+# Characters that, before 县委/县长, are a word of their own (和 县委, 代 县长, 新 县委书记), and what
+# follows them then.
+_GLUE_CHARS = "和代新"
+# Single characters (prepositions, conjunctions, 全/我, a higher region's 省/市) after which a short
+# form may stand: 记者从长汀获悉, 像上杭五龙村一样, 赴福安考察.
+_SHORT_AFTER = "全我市省州盟和、在到与及的了像从自赴来去向对为是于由据同至经把被让给如"
+_ORGAN_NEXT = "委长政直级"
 _COUNTY_END = ("旗", "县")
 
 
@@ -48,6 +55,19 @@ def _scan(text: str, names: dict[str, list], max_len: int, lengths: dict[str, li
     return out
 
 
+def _own_place_follows(text: str, end: int, c) -> bool:
+    """A short form directly followed by one of its county's towns or villages (上杭五龙村) is the county."""
+    ahead = text[end:end + 12]
+    if not ahead or not _HAN.match(ahead[0]):
+        return False
+    for town, villages in c.towns.items():
+        if ahead.startswith(town):
+            return True
+        if ahead[0] in {v[0] for v in villages} and any(ahead.startswith(v) for v in villages if len(v) >= 3):
+            return True
+    return False
+
+
 def first_char_lengths(names) -> dict[str, list[int]]:
     index: dict[str, set[int]] = {}
     for name in names:
@@ -60,9 +80,9 @@ class CountyTagger:
 
     def __init__(self, nlp: Language, name: str, min_short_len: int):
         self.div = divisions.load()
-        self.full = {c.name: [c] for c in self.div.counties}
+        self.full: dict[str, list] = {}  # every county of a name (朝阳区 in Beijing and in Changchun)
         for c in self.div.counties:
-            self.full.setdefault(c.name, [c])
+            self.full.setdefault(c.name, []).append(c)
         self.short = {k: v for k, v in self.div.by_name.items() if k not in self.full and len(k) >= min_short_len}
         self.names = {**self.short, **self.full}
         self.max_len = max(len(k) for k in self.names)
@@ -77,31 +97,77 @@ class CountyTagger:
         # a county name must begin a word: 范县 inside 示范县 is not a county
         hits = [h for h in hits if h[0] in starts]
         full_codes = {self.full[n][0].code for _, _, n in hits if n in self.full and len(self.full[n]) == 1}
+        weak: list[tuple[int, str]] = []  # short forms only the region's name supports
         for start, end, name in hits:
-            if name in self.full:
+            if name in self.full and not self._plain_word(text, start, end, name):
                 cands, rule = self.full[name], "county.full_name"
+            elif name in self.full:
+                continue
             elif name.endswith(_COUNTY_END):  # the list's own contraction: 察右中旗, 达茂旗
                 cands, rule = self.short[name], "county.contraction"
             else:
                 cands, rule = self.short[name], "county.short_form"
                 follow = text[end:end + 2]
                 confirmed = any(c.code in full_codes for c in cands)
-                if not (confirmed or follow.startswith(_SHORT_FOLLOW) or follow[:1] in "县旗"
-                        or any(self._region_named(text, c) for c in cands)):
+                strong = (confirmed or follow.startswith(_SHORT_FOLLOW) or follow[:1] in "县旗"
+                          or any(_own_place_follows(text, end, c) for c in cands))
+                if not strong and not any(self._region_named(text, c) for c in cands):
                     continue
+                if not strong:
+                    weak.append((start, name))
             if len(cands) > 1:
-                cands = [c for c in cands if c.code in full_codes] or self._by_context(text, cands)
+                picked = [c for c in cands if c.code in full_codes] or self._by_context(text, cands)
+                # a full name several counties share and nothing in the text decides: the list's first,
+                # as before (the name is still right; the code may not be)
+                cands = picked if picked or rule != "county.full_name" else cands[:1]
             if len(cands) != 1:
                 continue
             c = cands[0]
             # a short form glued to more Han text on the left is a different word (e.g. 城关 in 县城关)
-            if rule == "county.short_form" and start > 0 and _HAN.match(text[start - 1]) and text[start - 1] not in "全我市省和、在到与及的了":
+            if rule == "county.short_form" and start > 0 and _HAN.match(text[start - 1]) and text[start - 1] not in _SHORT_AFTER:
                 continue
             add(doc, Mention("County", start, end, c.name, rule, {"code": c.code, "surface": name}))
+        self._drop_towns_of_others(doc, weak)
         self._from_credits(doc)
         self._meta_county(doc)
         doc._.kg_report_county = doc.user_data.get("kg_meta_county") or self._report_county(doc)
         return doc
+
+    def _drop_towns_of_others(self, doc: Doc, weak: list[tuple[int, str]]) -> None:
+        """A short form that only its region supports and that is the name of a town of another county
+        the report names (古田 beside 上杭县's 古田镇) is that town, not a county."""
+        if not weak:
+            return
+        found = mentions(doc, "County")
+        at = {m.start: m.label for m in found}
+        weak_at = {st for st, _ in weak}
+        towns: dict[str, set[str]] = {}  # town -> the counties (named in their own right) that hold it
+        for m in found:
+            if m.start in weak_at:
+                continue
+            for c in self.full.get(m.label, []):
+                for t in c.towns:
+                    towns.setdefault(t, set()).add(c.name)
+        bad = {st for st, name in weak
+               if any(towns.get(name + k, set()) - {at.get(st)} for k in ("镇", "乡", "街道", "苏木"))}
+        keep = {m.label for m in found if m.start not in bad}  # named elsewhere in its own right: kept
+        doc._.kg_mentions = [m for m in mentions(doc)
+                             if not (m.type == "County" and m.start in bad and m.label not in keep)]
+
+    def _plain_word(self, text: str, start: int, end: int, name: str) -> bool:
+        """A full name that is here an ordinary word: a two-character district (城区, 郊区, 矿区, 东区)
+        not led by its prefecture (晋城市城区); a one-character-plus-县 name whose first character
+        ends a conjunction or title before the county's organs (李连成和县委组织部, 代县长)."""
+        if len(name) != 2:
+            return False
+        if name.endswith("区"):
+            before = text[max(0, start - 6):start]
+            return not any(before.endswith((c.prefecture, re.sub(r"(市|地区|盟|自治州)$", "", c.prefecture)))
+                           for c in self.full[name] if c.prefecture)
+        if name[0] in _GLUE_CHARS and start > 0 and _HAN.match(text[start - 1]) \
+                and text[start - 1] not in "省市州盟" and text[end:end + 1] in _ORGAN_NEXT:
+            return True
+        return False
 
     def _from_credits(self, doc: Doc) -> None:
         """Counties named only in a credit line (作者系富平县委常委…) are still mentioned by the report."""

@@ -2,8 +2,11 @@
 
 - implements: the report's county stands behind every initiative the report
   names (县委, 组织部, 我县 are the county in this genre);
-- targets: an initiative and a group in the same clause, else in the same
-  sentence when that sentence names exactly one initiative;
+- targets: an initiative and a group in the same clause (the initiative of the
+  group's own list item first), else in the same sentence when that sentence
+  names exactly one initiative, else the initiative named last before it; a
+  list of initiatives (“甲”和“乙”计划) links each item; an initiative whose name
+  holds a group the report names (a document's title) acts on that group;
 - hasTarget: a figure belongs to the initiative named before it in its
   sentence, else to the report's county;
 - locatedIn: a place to its town (when the text pairs them) or to its county.
@@ -21,6 +24,8 @@ from kg.nlp.component import LINKS, MENTIONS, REPORT_COUNTY
 from kg.nlp.mentions import Link, Mention, doc_text, mentions, sentence_of
 
 _CLAUSE = re.compile(r"[，；：,;:]")
+# what may stand between two items of one list of initiatives (“名校优生”和“归巢”计划; 领导包联、工作组驻村)
+_LIST_GAP = re.compile(r"(?:[、和与及或“”‘’《》\s]|以及)*")
 INITIATIVES = ("Programme", "Mechanism")
 
 
@@ -39,12 +44,62 @@ def clause_of(marks: list[int], sent: tuple[int, int], pos: int) -> tuple[int, i
     return (left, right)
 
 
+def _segment(text: str, clause: tuple[int, int], pos: int) -> tuple[int, int]:
+    """The list item (between 、 marks) of the clause around pos."""
+    left = text.rfind("、", clause[0], pos)
+    right = text.find("、", pos, clause[1])
+    return (left + 1 if left >= 0 else clause[0], right if right >= 0 else clause[1])
+
+
+def _with_coordinated(chosen: list, cands: list, text: str) -> list:
+    """The chosen initiative with those listed together with it (A、B和C制度: a group the list acts on
+    is acted on by each item), found by walking over list gaps both ways."""
+    if len(chosen) != 1:
+        return chosen
+    order = sorted(cands, key=lambda m: m.start)
+    i = next(k for k, m in enumerate(order) if m is chosen[0])
+    lo = hi = i
+    while lo > 0 and order[lo - 1].end <= order[lo].start and _LIST_GAP.fullmatch(text, order[lo - 1].end, order[lo].start):
+        lo -= 1
+    while hi + 1 < len(order) and order[hi].end <= order[hi + 1].start and _LIST_GAP.fullmatch(text, order[hi].end, order[hi + 1].start):
+        hi += 1
+    return order[lo:hi + 1]
+
+
+def _link_groups_named_inside(inits: list, groups: list, out: list, doc: Doc) -> None:
+    """An initiative whose name holds a group the report names elsewhere acts on that group
+    (《关于选派机关优秀干部到村任第一书记的实施意见》 → 第一书记; 农村实用人才开发规划 → 农村实用人才):
+    the group tagger does not look inside a document's title, so the link is read from the name.
+    Only the longest group at a place in the name; generic heads and short forms are left out."""
+    labels = {g.label: g for g in groups if not g.attrs.get("generic") and not g.attrs.get("short_of")
+              and len(g.label) >= 2}
+    if not labels:
+        return
+    have = {(id(ln.source), ln.target.label) for ln in out if ln.type == "targets" and isinstance(ln.target, Mention)}
+    done: set[tuple[str, str]] = set()
+    for m in inits:
+        name = m.label
+        found = []
+        for lab in labels:
+            i = name.find(lab)
+            if i >= 0:
+                found.append((i, i + len(lab), lab))
+        found = [f for f in found if not any(o != f and o[0] <= f[0] and f[1] <= o[1] for o in found)]
+        for _, _, lab in found:
+            if (id(m), lab) in have or (m.label, lab) in done:
+                continue
+            done.add((m.label, lab))
+            s, e = sentence_of(doc, m.start)
+            out.append(Link("targets", m, labels[lab], s, e, "targets.group_in_name"))
+
+
 class RelationLinker:
     def __init__(self, nlp: Language, name: str):
         pass
 
     def __call__(self, doc: Doc) -> Doc:
-        marks = clause_marks(doc_text(doc))
+        text = doc_text(doc)
+        marks = clause_marks(text)
         out = doc._.kg_links if doc._.kg_links is not None else []
         county = doc._.kg_report_county
         inits = mentions(doc, *INITIATIVES)
@@ -68,7 +123,10 @@ class RelationLinker:
             rule = "targets.same_clause"
             if holder:  # a group inside an initiative's name belongs to that initiative only
                 near, rule = holder[:1], "targets.inside_name"
-            elif near:  # else the nearest initiative of the clause
+            elif near:  # else the nearest initiative of the clause, one of its own list item first
+                # (在窗口单位开展“甲”、在乡镇干部中推行“乙”: the group is 乙's)
+                seg = _segment(text, clause, g.start)
+                near = [m for m in near if seg[0] <= m.start < seg[1]] or near
                 near = [min(near, key=lambda m: min(abs(m.start - g.end), abs(g.start - m.end)))]
             elif len(cands) == 1:
                 near, rule = cands, "targets.same_sentence"
@@ -76,8 +134,11 @@ class RelationLinker:
                 # no initiative in the group's clause: the one the sentence last named before it
                 # (实施青苗计划，…，从科技带头人、大学生村官…中择优遴选)
                 near, rule = [max(before, key=lambda m: m.end)], "targets.previous_in_sentence"
+            if rule in ("targets.same_clause", "targets.previous_in_sentence"):
+                near = _with_coordinated(near, cands, text)
             for m in near:
                 out.append(Link("targets", m, g, sent[0], sent[1], rule))
+        _link_groups_named_inside(inits, groups, out, doc)
         # bare generic heads (干部, 人才, 党员) are never groups of their own (ANNOTATION.md: too generic)
         doc._.kg_mentions = [m for m in mentions(doc) if not (m.type == "Group" and m.attrs.get("generic"))]
         dropped = {id(m) for m in groups if m.attrs.get("generic")}
