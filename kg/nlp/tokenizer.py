@@ -48,6 +48,9 @@ def jieba_for(lex: Lexicons | None):
 
 class LinearChineseTokenizer(ChineseTokenizer):
     def __init__(self, vocab, segmenter: Segmenter = Segmenter.jieba):
+        import jieba
+
+        jieba.setLogLevel(60)  # before spaCy's base class loads jieba's dictionary: no banner on stderr
         super().__init__(vocab, segmenter=segmenter)
         self.lexicons: Lexicons | None = None
         if self.segmenter == Segmenter.jieba:
