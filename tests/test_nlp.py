@@ -77,6 +77,21 @@ def test_generic_names_and_count_labels_are_not_initiatives(nlp):
     assert found == set()
 
 
+def test_bundles_whose_parts_are_named_keep_the_bundle_and_each_part(nlp):
+    found = _labels(nlp, "建立“三个一”制度(写一份周记、开一次例会、做一次回访)。", "Programme", "Mechanism")
+    assert {"三个一制度", "写一份周记", "开一次例会", "做一次回访"} <= found
+    found = _labels(nlp, "坚持“两个优先”，对表现突出的，提拔使用优先、评先评优优先。", "Programme", "Mechanism")
+    assert {"两个优先", "提拔使用优先", "评先评优优先"} <= found
+    # a list that does not hold as many parts as the label counts is no bundle's
+    assert _labels(nlp, "实施“三大工程”(强基、铸魂)。", "Programme") == set()
+
+
+def test_names_inside_document_titles_corner_quotes_and_stops_before_the_head(nlp):
+    found = _labels(nlp, "出台《关于实施“青苗培育工程”的意见》，实施堡垒提升工程，实行「轮值」。",
+                    "Programme", "Mechanism")
+    assert {"关于实施青苗培育工程的意见", "青苗培育工程", "堡垒提升工程", "轮值"} <= found
+
+
 def test_groups_keep_modifiers_and_drop_bare_generic_heads(nlp):
     groups = {m.label: m.attrs["head"] for m in
               _mentions(nlp, "持续培养90后专业化科级后备干部，加强村党组织书记队伍建设，关心干部。", "Group")}

@@ -18,17 +18,21 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from kg import lexicons
+from kg.nlp.figures import chinese_number
 from kg.nlp.mentions import Mention, SpanSet, add, doc_text, mentions, token_starts
 
 _QUOTE = re.compile(r"[“‘]([^“”‘’\n]{1,40})[”’]")
 _BOOK = re.compile(r"《([^《》\n]{2,60})》")
 _DOC_END = re.compile(r"(意见|办法|方案|措施|规定|细则|制度|通知|计划|条例|政策|决定|纲要|规划|机制|实施方案|工作方案|清单|标准|规范|指引|守则)(\([^)]{1,10}\))?$")
 _QUOTE_RUN = re.compile(r"“[^“”\n]{1,40}”(?:(?:[、和及]|以及)?“[^“”\n]{1,40}”)+")
-_COUNT_PARTS = re.compile(r"“?([一二两三四五六七八九十\d]+(?:大|个|项))([\u4e00-\u9fff]{0,4}?(?:工程|行动|活动|机制|制度|计划))”?\(([^()\n]{4,80})\)")
+# a count label: “五个一”, “五个优先”, “六大工程”, or unquoted 六大工程; its parts may follow
+_BUNDLE = re.compile(r"(“)?((?:[一二两三四五六七八九十]{1,3}|\d{1,2})(?:个|大|项|条|种|支))([\u4e00-\u9fff]{1,4}?)(?(1)”|(?=[(（]))")
 _NAME_CHAR = re.compile(r"[\u4e00-\u9fff0-9A-Za-z+＋()“”]")
 _SPLIT = re.compile(r"、")
 _LEAD_PLACE = re.compile(r"^(全县|全旗|全区|全市|我县|我旗|本县)")
 _MAX_UNQUOTED = 20
+# corner brackets quote as “” do (Traditional texts: 實行「輪值」)
+_CORNER_QUOTES = str.maketrans("「」『』", "“”‘’")
 # How far before its head a list is looked for: at most 8 items of at most 16 characters fit well
 # inside, and a clause this long without a mark is prose, not a list (a report without punctuation
 # made the look-back run to the text's start for every head).
@@ -55,6 +59,7 @@ class InitiativeTagger:
         self.not_after = sorted(set(lex.terms("initiative_head_not_before")), key=len, reverse=True)
         self.facility = tuple(lex.terms("facility_suffix"))
         self.bare_verbs = sorted(set(lex.terms("initiative_bare_quote_verb")), key=len, reverse=True)
+        self.bare_set = set(self.bare_verbs)
         self.max_unquoted = max_unquoted
         self.strong_re = re.compile("|".join(map(re.escape, self.strong)))
 
@@ -101,9 +106,9 @@ class InitiativeTagger:
         name = name.replace("“", "").replace("”", "").strip()
         return _LEAD_PLACE.sub("", name)
 
-    def _ok(self, name: str) -> bool:
+    def _ok(self, name: str, document: bool = False, bare: bool = False) -> bool:
         core = self._clean(name)
-        if len(core) < 3 or core in self.generic:
+        if len(core) < (2 if bare else 3) or core in self.generic:
             return False
         for g in self.generic:  # 抓制度机制: a generic compound with a one-character lead
             if len(g) >= 4 and core.endswith(g) and len(core) - len(g) < 2:
@@ -114,12 +119,14 @@ class InitiativeTagger:
         for h in self.all_heads:  # the part before the head must say something
             if core.endswith(h):
                 mod = core[: -len(h)]
-                return len(mod) >= 2 and mod not in self.generic and not mod.endswith(("的", "等"))
+                # a document's title may end in 的意见 (关于实施…的意见); a name may not
+                return len(mod) >= 2 and mod not in self.generic and (document or not mod.endswith(("的", "等")))
         return True
 
     def _add(self, doc, start, end, name, rule, typ=None, taken=None):
         label = self._clean(name)
-        if not self._ok(label):
+        # a bare quote after a launching verb may be two characters (实行“轮值”, 运用“双推”)
+        if not self._ok(label, document=rule == "initiative.document", bare=rule == "initiative.bare_quoted"):
             return
         if taken is not None:
             if taken.overlaps(start, end):
@@ -129,14 +136,17 @@ class InitiativeTagger:
 
     # -- rules ---------------------------------------------------------------
     def __call__(self, doc: Doc) -> Doc:
-        text = doc_text(doc)
+        text = doc_text(doc).translate(_CORNER_QUOTES)  # same length: offsets hold
         self._starts = token_starts(doc)
         taken = SpanSet(len(text))
         places = SpanSet(len(text))  # marks s+1..e of each place: a name's left edge stops there
         for m in mentions(doc, "County", "Place"):
             places.add(m.start + 1, m.end + 1)
-        self._documents(doc, text, taken)
-        self._quoted(doc, text, taken)
+        titles = SpanSet(len(text))  # 《…》 titles: a quoted name inside one is its own initiative too
+        self._documents(doc, text, titles)
+        self._quoted(doc, text, taken, titles)
+        for s, e in titles:  # an unquoted name inside a title is part of the title only
+            taken.add(s, e)
         self._unquoted(doc, text, taken, places)
         return doc
 
@@ -154,6 +164,13 @@ class InitiativeTagger:
             lead = re.match(r"等?(系列|各类|一系列)?", tail)
             head = self._head_after(text, run.end() + lead.end())
             if not head:
+                # “A”“B”“C”(的)培养开发模式: the run and the words up to the type word are one name
+                p = run.end() + text.startswith("的", run.end())
+                phrase = self._head_within(text, p, 6)
+                if phrase:
+                    items = [q.group(1).strip() for q in _QUOTE.finditer(text, run.start(), run.end())]
+                    self._add(doc, run.start(), p + len(phrase), "、".join(items) + phrase,
+                              "initiative.quoted_list", taken=taken)
                 continue
             umbrella = bool(lead.group(1))
             for q in _QUOTE.finditer(text, run.start(), run.end()):
@@ -161,23 +178,118 @@ class InitiativeTagger:
                 self._add(doc, q.start(), q.end(), name, "initiative.quoted_list", taken=taken)
 
     def _count_with_parts(self, doc, text, taken):
-        """“六大工程”(固本强基、达标创优、头雁…和党建引擎): the bundle and each named part with the head."""
-        for m in _COUNT_PARTS.finditer(text):
-            label, head, parts = m.group(1), m.group(2), m.group(3)
-            items = [x.strip() for x in re.split(r"[、，,]|和|及", parts) if x.strip()]
-            if len(items) < 2 or any(len(x) > 10 for x in items):
-                continue
-            start = m.start()
-            add(doc, Mention(self._type(head), start, m.end(), label + head, "initiative.count_with_parts"))
-            taken.append((start, m.end()))
-            for x in items:
-                add(doc, Mention(self._type(head), start, m.end(), x + head, "initiative.count_with_parts"))
+        """A count label whose parts the text names is a bundle: the bundle and each part are items.
 
-    def _quoted(self, doc, text, taken):
-        self._count_with_parts(doc, text, taken)
-        self._quote_runs(doc, text, taken)
+        “六大工程”(固本强基、达标创优…和党建引擎) gives 六大工程 and 固本强基工程…; “五个一”制度(记一本工作
+        日志、…) and “五个一”活动，即每天记一篇读书笔记、… give the parts as written; “五个优先”，对…，评选
+        拔尖人才优先、…优先 takes the list whose items end in the label's word. The parts must be as
+        many as the label counts (where it counts up to ten), so a list that merely follows is no bundle.
+        """
+        for m in _BUNDLE.finditer(text):
+            quoted = m.group(1) is not None
+            count, tail = m.group(2), m.group(3)
+            label = count + tail
+            n = chinese_number(count[:-1]) if not count[:-1].isdigit() else float(count[:-1])
+            if quoted:
+                head = self._head_after(text, m.end()).removeprefix("工作")
+            elif tail in self.head_type:
+                head = ""
+            else:
+                continue
+            word = head or (tail if tail in self.head_type else "")
+            p = m.end() + len(self._head_after(text, m.end()) if quoted else 0)
+            found = self._parts_after(text, p, tail, n)
+            if not found:
+                continue
+            (ps, pe), items = found
+            if tail == "一" or (tail and tail not in self.head_type and all(x.endswith(tail) for x in items)):
+                names = items  # 记一本工作日志; 发展党员优先: each part says it whole
+            elif word and all(len(x) <= 8 for x in items):
+                names = [x if any(x.endswith(h) for h in self.all_heads) else x + word for x in items]
+            else:
+                continue
+            before = text[max(0, m.start() - 4):m.start()]
+            typ = self._type(label + head) if word else (
+                "Mechanism" if re.search(r"(坚持|实行|建立|落实|执行|推行)$", before) else "Programme")
+            add(doc, Mention(typ, m.start(), p, self._clean(label + head), "initiative.count_with_parts"))
+            taken.append((m.start(), p))
+            for x in names:
+                name = self._clean(x)
+                if len(name) >= 3:
+                    add(doc, Mention(typ, ps, pe, name, "initiative.count_with_parts"))
+            taken.append((ps, pe))
+
+    def _parts_after(self, text: str, p: int, tail: str, n):
+        """The list of a bundle's parts right after its label: in brackets, after 即/包括/：, or (for a
+        label ending in a word the parts repeat: 五个优先) the sentence's first list whose items all end
+        in that word. Returns ((start, end), items) or None."""
+        spans = []
+        if text[p:p + 1] in "(（":
+            close = re.compile(r"[)）]").search(text, p + 1, p + 160)
+            if close:
+                spans.append((p + 1, close.start(), True))
+        else:
+            lead = re.compile(r"[，,]?(即|主要是|分别是|包括|具体是)?[：:]|[，,](即|主要是|分别是|包括|具体是)").match(text, p)
+            if lead:
+                end = re.compile(r"[。；;\n]").search(text, lead.end())
+                spans.append((lead.end(), end.start() if end else len(text), False))
+            elif tail and tail != "一" and tail not in self.head_type:
+                stop = re.compile(r"[。；;\n]").search(text, p)
+                stop = stop.start() if stop else len(text)
+                q = p
+                for c in re.finditer(r"[，,]|$", text[p:stop]):
+                    spans.append((q, p + c.start(), False))
+                    q = p + c.end()
+                    if c.group() == "":
+                        break
+        for s, e, bracket in spans:
+            items = self._split_items(text[s:e], bracket)
+            if not items or len(items) < 2 or any(len(x) > 20 for x in items):
+                continue
+            if n and n <= 10 and len(items) != int(n):
+                continue
+            if tail and tail != "一" and tail not in self.head_type and not bracket \
+                    and not all(x.endswith(tail) for x in items):
+                continue
+            if tail == "一" and not all("一" in x for x in items):
+                continue
+            return (s, e), items
+        return None
+
+    @staticmethod
+    def _split_items(chunk: str, bracket: bool) -> list[str]:
+        """Split a list on 、 (and ；) outside quotes; the last item may hold 和/及 (…基础保障和党建引擎)."""
+        items, depth, cur = [], 0, ""
+        for ch in chunk:
+            depth += ch in "“‘(《"
+            depth -= ch in "”’)》"
+            if ch in "、；;" + ("，," if bracket else "") and depth <= 0:
+                items.append(cur)
+                cur = ""
+            else:
+                cur += ch
+        items.append(cur)
+        items = [re.sub(r"^(即|一是|二是|三是|四是|五是|六是|七是|八是|九是|十是)|等$", "", x.strip()) for x in items]
+        items = [x for x in items if x]
+        if bracket and items and re.search(r"[和及]", items[-1]) and len(items[-1]) <= 12:
+            last = re.split(r"和|及", items.pop())
+            items.extend(x for x in last if x)
+        return items
+
+    def _quoted(self, doc, text, taken, titles):
+        outer = SpanSet(len(text), titles)  # runs and bundles inside a title are the title's words
+        self._count_with_parts(doc, text, outer)
+        self._quote_runs(doc, text, outer)
+        for s, e in outer:
+            if not titles.covers(s):
+                taken.add(s, e)
         for m in _QUOTE.finditer(text):
             inner = m.group(1).strip()
+            if titles.covers(m.start()):
+                # 《关于实施“强村领航工程”的意见》: a quote naming an initiative by itself is one too
+                if len(inner) >= 4 and any(inner.endswith(h) for h in self.all_heads):
+                    self._add(doc, m.start(), m.end(), inner, "initiative.quoted", taken=taken)
+                continue
             head = self._head_after(text, m.end()) or self._head_within(text, m.end(), 6)
             if head:
                 self._add(doc, m.start(), m.end() + len(head), inner + head, "initiative.quoted", taken=taken)
@@ -290,6 +402,7 @@ class InitiativeTagger:
     def _left_edge(self, text: str, hs: int, places) -> int | None:
         """Walk left from the head to a stop word, punctuation or place; a quoted part is crossed whole."""
         i = hs
+        crossed = None  # where a stop word right before the head was taken into the name
         while i > 0:
             if hs - i >= self.max_unquoted:
                 return None  # no edge found: a clause, not a name
@@ -302,12 +415,19 @@ class InitiativeTagger:
                 continue
             if not _NAME_CHAR.match(ch) or ch == "“":
                 break
-            if self._stop_ending_at(text, i):
+            stop = self._stop_ending_at(text, i)
+            if stop:
+                # a stop right before the head belongs to the name (堡垒提升工程, 责任落实机制), unless
+                # it launches things (开展活动): cross it once, and the name must say more before it
+                if i == hs and crossed is None and len(stop) >= 2 and stop not in self.bare_set:
+                    crossed = i - len(stop)
+                    i = crossed
+                    continue
                 break
             if places.covers(i):  # a place name starts the name: drop it
                 break
             i -= 1
-        if hs - i < 2:
+        if hs - i < 2 or (crossed is not None and crossed - i < 2):
             return None
         if text[i:hs].count("(") != text[i:hs].count(")"):
             return None
