@@ -92,6 +92,16 @@ def test_names_inside_document_titles_corner_quotes_and_stops_before_the_head(nl
     assert {"关于实施青苗培育工程的意见", "青苗培育工程", "堡垒提升工程", "轮值"} <= found
 
 
+def test_quote_with_a_phrase_levers_and_what_is_no_initiative(nlp):
+    found = _labels(nlp, "以“三化同步”示范达标党组织创建活动为抓手，以“支部建在产业链上”为切入口，建立"
+                         "“产业建到哪里、支部就建到哪里”的动态调整机制。", "Programme", "Mechanism")
+    assert {"三化同步示范达标党组织创建活动", "支部建在产业链上", "产业建到哪里、支部就建到哪里动态调整机制"} <= found
+    # a building phase, a described "new model", kinds of activity, a head before 领导小组
+    none = _labels(nlp, "全力支持学院三期工程建设，探索干部培养新模式，通过开展专题讲座、集中培训等活动，"
+                        "成立主题教育活动领导小组。", "Programme", "Mechanism")
+    assert none == set()
+
+
 def test_groups_keep_modifiers_and_drop_bare_generic_heads(nlp):
     groups = {m.label: m.attrs["head"] for m in
               _mentions(nlp, "持续培养90后专业化科级后备干部，加强村党组织书记队伍建设，关心干部。", "Group")}

@@ -25,6 +25,7 @@ _QUOTE = re.compile(r"[“‘]([^“”‘’\n]{1,40})[”’]")
 _BOOK = re.compile(r"《([^《》\n]{2,60})》")
 _DOC_END = re.compile(r"(意见|办法|方案|措施|规定|细则|制度|通知|计划|条例|政策|决定|纲要|规划|机制|实施方案|工作方案|清单|标准|规范|指引|守则)(\([^)]{1,10}\))?$")
 _QUOTE_RUN = re.compile(r"“[^“”\n]{1,40}”(?:(?:[、和及]|以及)?“[^“”\n]{1,40}”)+")
+_LEVER = re.compile(r"为(抓手|切入口|突破口|切入点|主抓手|总抓手|载体|主线|牵引)")
 # a count label: “五个一”, “五个优先”, “六大工程”, or unquoted 六大工程; its parts may follow
 _BUNDLE = re.compile(r"(“)?((?:[一二两三四五六七八九十]{1,3}|\d{1,2})(?:个|大|项|条|种|支))([\u4e00-\u9fff]{1,4}?)(?(1)”|(?=[(（]))")
 _NAME_CHAR = re.compile(r"[\u4e00-\u9fff0-9A-Za-z+＋()“”]")
@@ -33,6 +34,8 @@ _LEAD_PLACE = re.compile(r"^(全县|全旗|全区|全市|我县|我旗|本县)")
 _MAX_UNQUOTED = 20
 # corner brackets quote as “” do (Traditional texts: 實行「輪值」)
 _CORNER_QUOTES = str.maketrans("「」『』", "“”‘’")
+# a building phase (学院二期工程) or a "new model" a report only describes (探索…教育培养新模式)
+_NOT_A_NAME = re.compile(r"[一二三四五六七八九十\d]期(工程|项目)$|新(模式|路径|路子|途径)$")
 # How far before its head a list is looked for: at most 8 items of at most 16 characters fit well
 # inside, and a clause this long without a mark is prose, not a list (a report without punctuation
 # made the look-back run to the text's start for every head).
@@ -113,6 +116,8 @@ class InitiativeTagger:
         for g in self.generic:  # 抓制度机制: a generic compound with a one-character lead
             if len(g) >= 4 and core.endswith(g) and len(core) - len(g) < 2:
                 return False
+        if _NOT_A_NAME.search(core):
+            return False
         count = _COUNT_LABEL.match(core)
         if count and count.group(1) and any(core == count.group(0) + h for h in self.all_heads):
             return False
@@ -124,6 +129,8 @@ class InitiativeTagger:
         return True
 
     def _add(self, doc, start, end, name, rule, typ=None, taken=None):
+        if rule in ("initiative.unquoted", "initiative.list") and self._people.overlaps(start, end):
+            return
         label = self._clean(name)
         # a bare quote after a launching verb may be two characters (实行“轮值”, 运用“双推”)
         if not self._ok(label, document=rule == "initiative.document", bare=rule == "initiative.bare_quoted"):
@@ -142,6 +149,9 @@ class InitiativeTagger:
         places = SpanSet(len(text))  # marks s+1..e of each place: a name's left edge stops there
         for m in mentions(doc, "County", "Place"):
             places.add(m.start + 1, m.end + 1)
+        # a named person inside a name makes it a clause (长孙思群组织召开…工程)
+        self._people = SpanSet(len(text), ((m.start, m.end) for m in mentions(doc, "Official", "Person")
+                                           if m.attrs.get("credit") is None and m.start < m.end))
         titles = SpanSet(len(text))  # 《…》 titles: a quoted name inside one is its own initiative too
         self._documents(doc, text, titles)
         self._quoted(doc, text, taken, titles)
@@ -290,10 +300,24 @@ class InitiativeTagger:
                 if len(inner) >= 4 and any(inner.endswith(h) for h in self.all_heads):
                     self._add(doc, m.start(), m.end(), inner, "initiative.quoted", taken=taken)
                 continue
-            head = self._head_after(text, m.end()) or self._head_within(text, m.end(), 6)
+            # a quote with a phrase attached up to the type word is one name, the whole phrase
+            # (“七化同步”示范达标党组织创建活动, not 七化同步示范): a weak head right after the quote
+            # yields to a strong one further on
+            head = self._head_after(text, m.end())
+            phrase = self._head_within(text, m.end(), 10)
+            if not head or (len(phrase) > len(head) and not any(head.endswith(h) for h in self.strong)):
+                head = phrase or head
             if head:
                 self._add(doc, m.start(), m.end() + len(head), inner + head, "initiative.quoted", taken=taken)
                 continue
+            if text.startswith("的", m.end()):
+                # “项目建到哪里、支部就设到哪里”的动态调整机制: the quote and its phrase are one name; a bare
+                # type word after 的 (运用“双推”的办法) is not part of it
+                phrase = self._head_within(text, m.end() + 1, 6)
+                if phrase and len(phrase) - len(self.strong_re.search(phrase).group()) >= 2:
+                    self._add(doc, m.start(), m.end() + 1 + len(phrase), inner + phrase, "initiative.quoted",
+                              taken=taken)
+                    continue
             if any(inner.endswith(h) for h in self.strong) and len(inner) >= 4:
                 self._add(doc, m.start(), m.end(), inner, "initiative.quoted", taken=taken)
                 continue
@@ -302,8 +326,10 @@ class InitiativeTagger:
             modifier = bool(re.match(r"[\u4e00-\u9fff]", after)) and not after.startswith(("的", "等"))
             if after == "的" and not re.match(r"的(办法|机制|模式|制度|做法)", text[m.end(): m.end() + 4]):
                 modifier = True  # “白天上班、晚上上课”的强化训练模式: the quote describes what follows
-            if any(before.endswith(v) for v in self.bare_verbs) and len(inner) >= 2 and not modifier \
-                    and not inner.endswith(self.facility):
+            # 以“支部建在项目上”为切入口: what a report takes as its lever is an initiative
+            lever = before.endswith("以") and bool(_LEVER.match(text, m.end()))
+            if (lever or any(before.endswith(v) for v in self.bare_verbs) and not modifier) and len(inner) >= 2 \
+                    and not inner.endswith(self.facility) and not _BUNDLE.fullmatch(m.group()):
                 typ = "Mechanism" if re.match(r"的?(办法|机制|模式|制度|做法)", text[m.end(): m.end() + 4]) else "Programme"
                 self._add(doc, m.start(), m.end(), inner, "initiative.bare_quoted", typ, taken)
 
@@ -366,6 +392,10 @@ class InitiativeTagger:
             return False
         if len(parts) == 1 and not force:
             return False
+        if force and head == "活动" and all(e - s <= 4 and "“" not in text[s:e] for s, e in parts):
+            # 开展周末讲座、集中培训、交流研讨等活动: kinds of activity, not named ones
+            taken.append((parts[0][0], he))
+            return True
         if all(e - s <= 3 for s, e in parts[:-1]) and not force:
             s, e = parts[0][0], parts[-1][1]
             self._add(doc, s, he, text[s:e] + head, "initiative.list", taken=taken)
