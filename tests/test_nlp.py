@@ -102,6 +102,14 @@ def test_quote_with_a_phrase_levers_and_what_is_no_initiative(nlp):
     assert none == set()
 
 
+def test_short_forms_join_the_long_name_and_standardisation_drives_are_programmes(nlp):
+    text = ("全县开展党建联盟结对共建活动。各村有选择地开展结对共建活动，宣传开展党建联盟活动的意义。"
+            "一是全面推进村党组织标准化、规范化建设。")
+    found = _labels(nlp, text, "Programme", "Mechanism")
+    assert {"党建联盟结对共建活动", "村党组织标准化建设", "规范化建设"} <= found
+    assert not {"结对共建活动", "党建联盟活动"} & found
+
+
 def test_groups_keep_modifiers_and_drop_bare_generic_heads(nlp):
     groups = {m.label: m.attrs["head"] for m in
               _mentions(nlp, "持续培养90后专业化科级后备干部，加强村党组织书记队伍建设，关心干部。", "Group")}

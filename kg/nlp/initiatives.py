@@ -158,7 +158,36 @@ class InitiativeTagger:
         for s, e in titles:  # an unquoted name inside a title is part of the title only
             taken.add(s, e)
         self._unquoted(doc, text, taken, places)
+        self._one_name_per_thing(doc, text)
         return doc
+
+    def _one_name_per_thing(self, doc, text):
+        """Adjacent quoted names are one (“连心”工程“1+N”行动计划); a short form of a longer name the report
+        gives is that name (结对共建活动 and 党建联盟活动 beside 党建联盟结对共建活动), so its facts join it."""
+        mine = [m for m in mentions(doc, "Programme", "Mechanism") if m.rule.startswith("initiative.")]
+        quoted = sorted((m for m in mine if m.rule == "initiative.quoted"), key=lambda m: m.start)
+        for a, b in zip(quoted, quoted[1:]):
+            if a.end == b.start and text[b.start:b.start + 1] == "“" and a.label and b.label:
+                b.label, b.start, b.type = a.label + b.label, a.start, b.type
+                a.label = ""
+        if any(not m.label for m in mine):
+            doc._.kg_mentions = [m for m in mentions(doc) if m.label or m not in mine]
+            mine = [m for m in mine if m.label]
+        labels = sorted({m.label for m in mine}, key=len, reverse=True)
+        longer: dict[str, str] = {}
+        for a in labels:
+            head = next((h for h in self.all_heads if a.endswith(h)), "")
+            mod = a[: len(a) - len(head)]
+            if not head or len(mod) < 2:
+                continue
+            for b in labels:
+                if len(b) <= len(a):
+                    break
+                if b.endswith(a) or (len(mod) >= 3 and b.startswith(mod) and b.endswith(head)):
+                    longer[a] = b
+                    break
+        for m in mine:
+            m.label = longer.get(m.label, m.label)
 
     def _documents(self, doc, text, taken):
         for m in _BOOK.finditer(text):
@@ -405,6 +434,8 @@ class InitiativeTagger:
             if any(name.endswith(h) for h in self.strong):
                 self._add(doc, s, e, name, "initiative.list", taken=None)
             else:
+                if head.startswith("化") and name.endswith("化"):  # 标准化、规范化建设: the item holds the 化
+                    name = name[:-1]
                 self._add(doc, s, e, name + head, "initiative.list", self.head_type.get(head.removeprefix("工作")), None)
         taken.append((parts[0][0], he))
         return True
