@@ -110,6 +110,11 @@ def test_short_forms_join_the_long_name_and_standardisation_drives_are_programme
     assert not {"结对共建活动", "党建联盟活动"} & found
 
 
+def test_a_quoted_list_with_the_count_of_its_items_is_one_name(nlp):
+    found = _labels(nlp, "建立“县级统筹、乡镇落实、村级实施”三项责任清单。", "Programme", "Mechanism")
+    assert found == {"县级统筹、乡镇落实、村级实施三项责任清单"}
+
+
 def test_groups_keep_modifiers_and_drop_bare_generic_heads(nlp):
     groups = {m.label: m.attrs["head"] for m in
               _mentions(nlp, "持续培养90后专业化科级后备干部，加强村党组织书记队伍建设，关心干部。", "Group")}

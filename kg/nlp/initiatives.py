@@ -329,6 +329,10 @@ class InitiativeTagger:
                 if len(inner) >= 4 and any(inner.endswith(h) for h in self.all_heads):
                     self._add(doc, m.start(), m.end(), inner, "initiative.quoted", taken=taken)
                 continue
+            counted = self._counted_list(text, m)
+            if counted:  # “县级统一领导、乡镇推进落实、…”四项责任清单: the list and its label are one name
+                self._add(doc, m.start(), m.end() + len(counted), inner + counted, "initiative.quoted", taken=taken)
+                continue
             # a quote with a phrase attached up to the type word is one name, the whole phrase
             # (“七化同步”示范达标党组织创建活动, not 七化同步示范): a weak head right after the quote
             # yields to a strong one further on
@@ -361,6 +365,24 @@ class InitiativeTagger:
                     and not inner.endswith(self.facility) and not _BUNDLE.fullmatch(m.group()):
                 typ = "Mechanism" if re.match(r"的?(办法|机制|模式|制度|做法)", text[m.end(): m.end() + 4]) else "Programme"
                 self._add(doc, m.start(), m.end(), inner, "initiative.bare_quoted", typ, taken)
+
+    def _counted_list(self, text: str, m) -> str:
+        """After a quoted list of N items, `N项/个/大 … <head>` counting them: the words up to the head."""
+        c = re.match(r"([一二两三四五六七八九十]{1,2}|\d{1,2})(项|个|大|条|种)", text[m.end():m.end() + 4])
+        if not c:
+            return ""
+        n = float(c.group(1)) if c.group(1).isdigit() else chinese_number(c.group(1))
+        items = [x for x in re.split(r"[、，,]", m.group(1)) if x.strip()]
+        if not n or len(items) != int(n) or n < 2:
+            return ""
+        p = m.end() + c.end()
+        for k in range(min(8, len(text) - p), 0, -1):  # the longest phrase ending in a head at a word's end
+            phrase = text[p:p + k]
+            if not re.fullmatch(r"[\u4e00-\u9fff]+", phrase) or p + k not in self._starts:
+                continue
+            if any(phrase.endswith(h) for h in self.all_heads) and not re.search(r"[的和及与等了]", phrase):
+                return c.group() + phrase
+        return ""
 
     def _unquoted(self, doc, text, taken, places):
         for m in self.strong_re.finditer(text):
