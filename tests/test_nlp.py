@@ -115,6 +115,12 @@ def test_a_quoted_list_with_the_count_of_its_items_is_one_name(nlp):
     assert found == {"县级统筹、乡镇落实、村级实施三项责任清单"}
 
 
+def test_a_count_label_whose_parts_head_the_sections_is_a_bundle(nlp):
+    text = "全县实施“三大工程”，凝聚合力。\n实施堡垒提升工程\n一是压实责任。\n实施头雁培育工程\n二是配强力量。"
+    assert {"三大工程", "堡垒提升工程", "头雁培育工程"} <= _labels(nlp, text, "Programme")
+    assert "三大工程" not in _labels(nlp, "全县实施“三大工程”，凝聚合力。", "Programme")
+
+
 def test_groups_keep_modifiers_and_drop_bare_generic_heads(nlp):
     groups = {m.label: m.attrs["head"] for m in
               _mentions(nlp, "持续培养90后专业化科级后备干部，加强村党组织书记队伍建设，关心干部。", "Group")}

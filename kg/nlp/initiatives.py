@@ -173,6 +173,20 @@ class InitiativeTagger:
         if any(not m.label for m in mine):
             doc._.kg_mentions = [m for m in mentions(doc) if m.label or m not in mine]
             mine = [m for m in mine if m.label]
+        # “五大工程” whose parts head the sections that follow (实施组织聚力工程 / 实施堡垒提升工程) is a bundle
+        for q in _BUNDLE.finditer(text):
+            tail = q.group(3)
+            if q.group(1) is None or tail not in self.head_type or any(m.start == q.start() for m in mine):
+                continue
+            heads = set()
+            for m in mine:
+                line = text.rfind("\n", 0, m.start) + 1
+                if m.start > q.end() and m.label.endswith(tail) and m.end - line <= 16 \
+                        and not re.search(r"[，。；,]", text[line:m.end]):
+                    heads.add(m.label)
+            if len(heads) >= 2:
+                mine.append(add(doc, Mention(self._type(tail), q.start(), q.end(), self._clean(q.group()),
+                                             "initiative.count_with_parts")))
         labels = sorted({m.label for m in mine}, key=len, reverse=True)
         longer: dict[str, str] = {}
         for a in labels:
