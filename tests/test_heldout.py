@@ -28,7 +28,7 @@ FLOORS = {
     "Group": 0.61,
     "Target": 0.954,
     "rel:implements": 0.647,
-    "rel:targets": 0.22,
+    "rel:targets": 0.313,
     "rel:hasTarget": 0.647,
 }
 

@@ -77,6 +77,50 @@ def test_generic_names_and_count_labels_are_not_initiatives(nlp):
     assert found == set()
 
 
+def test_bundles_whose_parts_are_named_keep_the_bundle_and_each_part(nlp):
+    found = _labels(nlp, "建立“三个一”制度(写一份周记、开一次例会、做一次回访)。", "Programme", "Mechanism")
+    assert {"三个一制度", "写一份周记", "开一次例会", "做一次回访"} <= found
+    found = _labels(nlp, "坚持“两个优先”，对表现突出的，提拔使用优先、评先评优优先。", "Programme", "Mechanism")
+    assert {"两个优先", "提拔使用优先", "评先评优优先"} <= found
+    # a list that does not hold as many parts as the label counts is no bundle's
+    assert _labels(nlp, "实施“三大工程”(强基、铸魂)。", "Programme") == set()
+
+
+def test_names_inside_document_titles_corner_quotes_and_stops_before_the_head(nlp):
+    found = _labels(nlp, "出台《关于实施“青苗培育工程”的意见》，实施堡垒提升工程，实行「轮值」。",
+                    "Programme", "Mechanism")
+    assert {"关于实施青苗培育工程的意见", "青苗培育工程", "堡垒提升工程", "轮值"} <= found
+
+
+def test_quote_with_a_phrase_levers_and_what_is_no_initiative(nlp):
+    found = _labels(nlp, "以“三化同步”示范达标党组织创建活动为抓手，以“支部建在产业链上”为切入口，建立"
+                         "“产业建到哪里、支部就建到哪里”的动态调整机制。", "Programme", "Mechanism")
+    assert {"三化同步示范达标党组织创建活动", "支部建在产业链上", "产业建到哪里、支部就建到哪里动态调整机制"} <= found
+    # a building phase, a described "new model", kinds of activity, a head before 领导小组
+    none = _labels(nlp, "全力支持学院三期工程建设，探索干部培养新模式，通过开展专题讲座、集中培训等活动，"
+                        "成立主题教育活动领导小组。", "Programme", "Mechanism")
+    assert none == set()
+
+
+def test_short_forms_join_the_long_name_and_standardisation_drives_are_programmes(nlp):
+    text = ("全县开展党建联盟结对共建活动。各村有选择地开展结对共建活动，宣传开展党建联盟活动的意义。"
+            "一是全面推进村党组织标准化、规范化建设。")
+    found = _labels(nlp, text, "Programme", "Mechanism")
+    assert {"党建联盟结对共建活动", "村党组织标准化建设", "规范化建设"} <= found
+    assert not {"结对共建活动", "党建联盟活动"} & found
+
+
+def test_a_quoted_list_with_the_count_of_its_items_is_one_name(nlp):
+    found = _labels(nlp, "建立“县级统筹、乡镇落实、村级实施”三项责任清单。", "Programme", "Mechanism")
+    assert found == {"县级统筹、乡镇落实、村级实施三项责任清单"}
+
+
+def test_a_count_label_whose_parts_head_the_sections_is_a_bundle(nlp):
+    text = "全县实施“三大工程”，凝聚合力。\n实施堡垒提升工程\n一是压实责任。\n实施头雁培育工程\n二是配强力量。"
+    assert {"三大工程", "堡垒提升工程", "头雁培育工程"} <= _labels(nlp, text, "Programme")
+    assert "三大工程" not in _labels(nlp, "全县实施“三大工程”，凝聚合力。", "Programme")
+
+
 def test_groups_keep_modifiers_and_drop_bare_generic_heads(nlp):
     groups = {m.label: m.attrs["head"] for m in
               _mentions(nlp, "持续培养90后专业化科级后备干部，加强村党组织书记队伍建设，关心干部。", "Group")}

@@ -19,17 +19,24 @@ from spacy.tokens import Doc
 
 from kg import lexicons
 from kg.nlp.component import MENTIONS, LexiconComponent
+from kg.nlp.figures import chinese_number
 from kg.nlp.mentions import Mention, SpanSet, add, doc_text, mentions, token_starts
 
 _QUOTE = re.compile(r"[“‘]([^“”‘’\n]{1,40})[”’]")
 _BOOK = re.compile(r"《([^《》\n]{2,60})》")
 _DOC_END = re.compile(r"(意见|办法|方案|措施|规定|细则|制度|通知|计划|条例|政策|决定|纲要|规划|机制|实施方案|工作方案|清单|标准|规范|指引|守则)(\([^)]{1,10}\))?$")
 _QUOTE_RUN = re.compile(r"“[^“”\n]{1,40}”(?:(?:[、和及]|以及)?“[^“”\n]{1,40}”)+")
-_COUNT_PARTS = re.compile(r"“?([一二两三四五六七八九十\d]+(?:大|个|项))([\u4e00-\u9fff]{0,4}?(?:工程|行动|活动|机制|制度|计划))”?\(([^()\n]{4,80})\)")
+_LEVER = re.compile(r"为(抓手|切入口|突破口|切入点|主抓手|总抓手|载体|主线|牵引)")
+# a count label: “五个一”, “五个优先”, “六大工程”, or unquoted 六大工程; its parts may follow
+_BUNDLE = re.compile(r"(“)?((?:[一二两三四五六七八九十]{1,3}|\d{1,2})(?:个|大|项|条|种|支))([\u4e00-\u9fff]{1,4}?)(?(1)”|(?=[(（]))")
 _NAME_CHAR = re.compile(r"[\u4e00-\u9fff0-9A-Za-z+＋()“”]")
 _SPLIT = re.compile(r"、")
 _LEAD_PLACE = re.compile(r"^(全县|全旗|全区|全市|我县|我旗|本县)")
 _MAX_UNQUOTED = 20
+# corner brackets quote as “” do (Traditional texts: 實行「輪值」)
+_CORNER_QUOTES = str.maketrans("「」『』", "“”‘’")
+# a building phase (学院二期工程) or a "new model" a report only describes (探索…教育培养新模式)
+_NOT_A_NAME = re.compile(r"[一二三四五六七八九十\d]期(工程|项目)$|新(模式|路径|路子|途径)$")
 # How far before its head a list is looked for: at most 8 items of at most 16 characters fit well
 # inside, and a clause this long without a mark is prose, not a list (a report without punctuation
 # made the look-back run to the text's start for every head).
@@ -55,6 +62,7 @@ class InitiativeTagger(LexiconComponent):
         self.not_after = sorted(set(lex.terms("initiative_head_not_before")), key=len, reverse=True)
         self.facility = tuple(lex.terms("facility_suffix"))
         self.bare_verbs = sorted(set(lex.terms("initiative_bare_quote_verb")), key=len, reverse=True)
+        self.bare_set = set(self.bare_verbs)
         self.strong_re = re.compile("|".join(map(re.escape, self.strong)))
 
     # -- helpers -------------------------------------------------------------
@@ -100,25 +108,31 @@ class InitiativeTagger(LexiconComponent):
         name = name.replace("“", "").replace("”", "").strip()
         return _LEAD_PLACE.sub("", name)
 
-    def _ok(self, name: str) -> bool:
+    def _ok(self, name: str, document: bool = False, bare: bool = False) -> bool:
         core = self._clean(name)
-        if len(core) < 3 or core in self.generic:
+        if len(core) < (2 if bare else 3) or core in self.generic:
             return False
         for g in self.generic:  # 抓制度机制: a generic compound with a one-character lead
             if len(g) >= 4 and core.endswith(g) and len(core) - len(g) < 2:
                 return False
+        if _NOT_A_NAME.search(core):
+            return False
         count = _COUNT_LABEL.match(core)
         if count and count.group(1) and any(core == count.group(0) + h for h in self.all_heads):
             return False
         for h in self.all_heads:  # the part before the head must say something
             if core.endswith(h):
                 mod = core[: -len(h)]
-                return len(mod) >= 2 and mod not in self.generic and not mod.endswith(("的", "等"))
+                # a document's title may end in 的意见 (关于实施…的意见); a name may not
+                return len(mod) >= 2 and mod not in self.generic and (document or not mod.endswith(("的", "等")))
         return True
 
     def _add(self, doc, start, end, name, rule, typ=None, taken=None):
+        if rule in ("initiative.unquoted", "initiative.list") and self._people.overlaps(start, end):
+            return
         label = self._clean(name)
-        if not self._ok(label):
+        # a bare quote after a launching verb may be two characters (实行“轮值”, 运用“双推”)
+        if not self._ok(label, document=rule == "initiative.document", bare=rule == "initiative.bare_quoted"):
             return
         if taken is not None:
             if taken.overlaps(start, end):
@@ -128,16 +142,65 @@ class InitiativeTagger(LexiconComponent):
 
     # -- rules ---------------------------------------------------------------
     def __call__(self, doc: Doc) -> Doc:
-        text = doc_text(doc)
+        text = doc_text(doc).translate(_CORNER_QUOTES)  # same length: offsets hold
         self._starts = token_starts(doc)
         taken = SpanSet(len(text))
         places = SpanSet(len(text))  # marks s+1..e of each place: a name's left edge stops there
         for m in mentions(doc, "County", "Place"):
             places.add(m.start + 1, m.end + 1)
-        self._documents(doc, text, taken)
-        self._quoted(doc, text, taken)
+        # a named person inside a name makes it a clause (长孙思群组织召开…工程)
+        self._people = SpanSet(len(text), ((m.start, m.end) for m in mentions(doc, "Official", "Person")
+                                           if m.attrs.get("credit") is None and m.start < m.end))
+        titles = SpanSet(len(text))  # 《…》 titles: a quoted name inside one is its own initiative too
+        self._documents(doc, text, titles)
+        self._quoted(doc, text, taken, titles)
+        for s, e in titles:  # an unquoted name inside a title is part of the title only
+            taken.add(s, e)
         self._unquoted(doc, text, taken, places)
+        self._one_name_per_thing(doc, text)
         return doc
+
+    def _one_name_per_thing(self, doc, text):
+        """Adjacent quoted names are one (“连心”工程“1+N”行动计划); a short form of a longer name the report
+        gives is that name (结对共建活动 and 党建联盟活动 beside 党建联盟结对共建活动), so its facts join it."""
+        mine = [m for m in mentions(doc, "Programme", "Mechanism") if m.rule.startswith("initiative.")]
+        quoted = sorted((m for m in mine if m.rule == "initiative.quoted"), key=lambda m: m.start)
+        for a, b in zip(quoted, quoted[1:]):
+            if a.end == b.start and text[b.start:b.start + 1] == "“" and a.label and b.label:
+                b.label, b.start, b.type = a.label + b.label, a.start, b.type
+                a.label = ""
+        if any(not m.label for m in mine):
+            doc._.kg_mentions = [m for m in mentions(doc) if m.label or m not in mine]
+            mine = [m for m in mine if m.label]
+        # “五大工程” whose parts head the sections that follow (实施组织聚力工程 / 实施堡垒提升工程) is a bundle
+        for q in _BUNDLE.finditer(text):
+            tail = q.group(3)
+            if q.group(1) is None or tail not in self.head_type or any(m.start == q.start() for m in mine):
+                continue
+            heads = set()
+            for m in mine:
+                line = text.rfind("\n", 0, m.start) + 1
+                if m.start > q.end() and m.label.endswith(tail) and m.end - line <= 16 \
+                        and not re.search(r"[，。；,]", text[line:m.end]):
+                    heads.add(m.label)
+            if len(heads) >= 2:
+                mine.append(add(doc, Mention(self._type(tail), q.start(), q.end(), self._clean(q.group()),
+                                             "initiative.count_with_parts")))
+        labels = sorted({m.label for m in mine}, key=len, reverse=True)
+        longer: dict[str, str] = {}
+        for a in labels:
+            head = next((h for h in self.all_heads if a.endswith(h)), "")
+            mod = a[: len(a) - len(head)]
+            if not head or len(mod) < 2:
+                continue
+            for b in labels:
+                if len(b) <= len(a):
+                    break
+                if b.endswith(a) or (len(mod) >= 3 and b.startswith(mod) and b.endswith(head)):
+                    longer[a] = b
+                    break
+        for m in mine:
+            m.label = longer.get(m.label, m.label)
 
     def _documents(self, doc, text, taken):
         for m in _BOOK.finditer(text):
@@ -153,6 +216,13 @@ class InitiativeTagger(LexiconComponent):
             lead = re.match(r"等?(系列|各类|一系列)?", tail)
             head = self._head_after(text, run.end() + lead.end())
             if not head:
+                # “A”“B”“C”(的)培养开发模式: the run and the words up to the type word are one name
+                p = run.end() + text.startswith("的", run.end())
+                phrase = self._head_within(text, p, 6)
+                if phrase:
+                    items = [q.group(1).strip() for q in _QUOTE.finditer(text, run.start(), run.end())]
+                    self._add(doc, run.start(), p + len(phrase), "、".join(items) + phrase,
+                              "initiative.quoted_list", taken=taken)
                 continue
             umbrella = bool(lead.group(1))
             for q in _QUOTE.finditer(text, run.start(), run.end()):
@@ -160,27 +230,140 @@ class InitiativeTagger(LexiconComponent):
                 self._add(doc, q.start(), q.end(), name, "initiative.quoted_list", taken=taken)
 
     def _count_with_parts(self, doc, text, taken):
-        """“六大工程”(固本强基、达标创优、头雁…和党建引擎): the bundle and each named part with the head."""
-        for m in _COUNT_PARTS.finditer(text):
-            label, head, parts = m.group(1), m.group(2), m.group(3)
-            items = [x.strip() for x in re.split(r"[、，,]|和|及", parts) if x.strip()]
-            if len(items) < 2 or any(len(x) > 10 for x in items):
-                continue
-            start = m.start()
-            add(doc, Mention(self._type(head), start, m.end(), label + head, "initiative.count_with_parts"))
-            taken.append((start, m.end()))
-            for x in items:
-                add(doc, Mention(self._type(head), start, m.end(), x + head, "initiative.count_with_parts"))
+        """A count label whose parts the text names is a bundle: the bundle and each part are items.
 
-    def _quoted(self, doc, text, taken):
-        self._count_with_parts(doc, text, taken)
-        self._quote_runs(doc, text, taken)
+        “六大工程”(固本强基、达标创优…和党建引擎) gives 六大工程 and 固本强基工程…; “五个一”制度(记一本工作
+        日志、…) and “五个一”活动，即每天记一篇读书笔记、… give the parts as written; “五个优先”，对…，评选
+        拔尖人才优先、…优先 takes the list whose items end in the label's word. The parts must be as
+        many as the label counts (where it counts up to ten), so a list that merely follows is no bundle.
+        """
+        for m in _BUNDLE.finditer(text):
+            quoted = m.group(1) is not None
+            count, tail = m.group(2), m.group(3)
+            label = count + tail
+            n = chinese_number(count[:-1]) if not count[:-1].isdigit() else float(count[:-1])
+            if quoted:
+                head = self._head_after(text, m.end()).removeprefix("工作")
+            elif tail in self.head_type:
+                head = ""
+            else:
+                continue
+            word = head or (tail if tail in self.head_type else "")
+            p = m.end() + len(self._head_after(text, m.end()) if quoted else 0)
+            found = self._parts_after(text, p, tail, n)
+            if not found:
+                continue
+            (ps, pe), items = found
+            if tail == "一" or (tail and tail not in self.head_type and all(x.endswith(tail) for x in items)):
+                names = items  # 记一本工作日志; 发展党员优先: each part says it whole
+            elif word and all(len(x) <= 8 for x in items):
+                names = [x if any(x.endswith(h) for h in self.all_heads) else x + word for x in items]
+            else:
+                continue
+            before = text[max(0, m.start() - 4):m.start()]
+            typ = self._type(label + head) if word else (
+                "Mechanism" if re.search(r"(坚持|实行|建立|落实|执行|推行)$", before) else "Programme")
+            add(doc, Mention(typ, m.start(), p, self._clean(label + head), "initiative.count_with_parts"))
+            taken.append((m.start(), p))
+            for x in names:
+                name = self._clean(x)
+                if len(name) >= 3:
+                    add(doc, Mention(typ, ps, pe, name, "initiative.count_with_parts"))
+            taken.append((ps, pe))
+
+    def _parts_after(self, text: str, p: int, tail: str, n):
+        """The list of a bundle's parts right after its label: in brackets, after 即/包括/：, or (for a
+        label ending in a word the parts repeat: 五个优先) the sentence's first list whose items all end
+        in that word. Returns ((start, end), items) or None."""
+        spans = []
+        if text[p:p + 1] in "(（":
+            close = re.compile(r"[)）]").search(text, p + 1, p + 160)
+            if close:
+                spans.append((p + 1, close.start(), True))
+        else:
+            lead = re.compile(r"[，,]?(即|主要是|分别是|包括|具体是)?[：:]|[，,](即|主要是|分别是|包括|具体是)").match(text, p)
+            if lead:
+                end = re.compile(r"[。；;\n]").search(text, lead.end())
+                spans.append((lead.end(), end.start() if end else len(text), False))
+            elif tail and tail != "一" and tail not in self.head_type:
+                stop = re.compile(r"[。；;\n]").search(text, p)
+                stop = stop.start() if stop else len(text)
+                q = p
+                for c in re.finditer(r"[，,]|$", text[p:stop]):
+                    spans.append((q, p + c.start(), False))
+                    q = p + c.end()
+                    if c.group() == "":
+                        break
+        for s, e, bracket in spans:
+            items = self._split_items(text[s:e], bracket)
+            if not items or len(items) < 2 or any(len(x) > 20 for x in items):
+                continue
+            if n and n <= 10 and len(items) != int(n):
+                continue
+            if tail and tail != "一" and tail not in self.head_type and not bracket \
+                    and not all(x.endswith(tail) for x in items):
+                continue
+            if tail == "一" and not all("一" in x for x in items):
+                continue
+            return (s, e), items
+        return None
+
+    @staticmethod
+    def _split_items(chunk: str, bracket: bool) -> list[str]:
+        """Split a list on 、 (and ；) outside quotes; the last item may hold 和/及 (…基础保障和党建引擎)."""
+        items, depth, cur = [], 0, ""
+        for ch in chunk:
+            depth += ch in "“‘(《"
+            depth -= ch in "”’)》"
+            if ch in "、；;" + ("，," if bracket else "") and depth <= 0:
+                items.append(cur)
+                cur = ""
+            else:
+                cur += ch
+        items.append(cur)
+        items = [re.sub(r"^(即|一是|二是|三是|四是|五是|六是|七是|八是|九是|十是)|等$", "", x.strip()) for x in items]
+        items = [x for x in items if x]
+        if bracket and items and re.search(r"[和及]", items[-1]) and len(items[-1]) <= 12:
+            last = re.split(r"和|及", items.pop())
+            items.extend(x for x in last if x)
+        return items
+
+    def _quoted(self, doc, text, taken, titles):
+        outer = SpanSet(len(text), titles)  # runs and bundles inside a title are the title's words
+        self._count_with_parts(doc, text, outer)
+        self._quote_runs(doc, text, outer)
+        for s, e in outer:
+            if not titles.covers(s):
+                taken.add(s, e)
         for m in _QUOTE.finditer(text):
             inner = m.group(1).strip()
-            head = self._head_after(text, m.end()) or self._head_within(text, m.end(), 6)
+            if titles.covers(m.start()):
+                # 《关于实施“强村领航工程”的意见》: a quote naming an initiative by itself is one too
+                if len(inner) >= 4 and any(inner.endswith(h) for h in self.all_heads):
+                    self._add(doc, m.start(), m.end(), inner, "initiative.quoted", taken=taken)
+                continue
+            counted = self._counted_list(text, m)
+            if counted:  # “县级统一领导、乡镇推进落实、…”四项责任清单: the list and its label are one name
+                self._add(doc, m.start(), m.end() + len(counted), inner + counted, "initiative.quoted", taken=taken)
+                continue
+            # a quote with a phrase attached up to the type word is one name, the whole phrase
+            # (“七化同步”示范达标党组织创建活动, not 七化同步示范): a weak head right after the quote
+            # yields to a strong one further on
+            head = self._head_after(text, m.end())
+            phrase = self._head_within(text, m.end(), 10)
+            if not head or (len(phrase) > len(head) and not any(head.endswith(h) for h in self.strong)):
+                head = phrase or head
             if head:
                 self._add(doc, m.start(), m.end() + len(head), inner + head, "initiative.quoted", taken=taken)
                 continue
+            if text.startswith("的", m.end()):
+                # “项目建到哪里、支部就设到哪里”的动态调整机制: the quote and its phrase are one name; a bare
+                # type word after 的 (运用“双推”的办法) is not part of it
+                phrase = self._head_within(text, m.end() + 1, 6)
+                if phrase and len(phrase) - len(self.strong_re.search(phrase).group()) >= 2:
+                    self._add(doc, m.start(), m.end() + 1 + len(phrase), inner + phrase, "initiative.quoted",
+                              taken=taken)
+                    continue
             if any(inner.endswith(h) for h in self.strong) and len(inner) >= 4:
                 self._add(doc, m.start(), m.end(), inner, "initiative.quoted", taken=taken)
                 continue
@@ -189,10 +372,30 @@ class InitiativeTagger(LexiconComponent):
             modifier = bool(re.match(r"[\u4e00-\u9fff]", after)) and not after.startswith(("的", "等"))
             if after == "的" and not re.match(r"的(办法|机制|模式|制度|做法)", text[m.end(): m.end() + 4]):
                 modifier = True  # “白天上班、晚上上课”的强化训练模式: the quote describes what follows
-            if any(before.endswith(v) for v in self.bare_verbs) and len(inner) >= 2 and not modifier \
-                    and not inner.endswith(self.facility):
+            # 以“支部建在项目上”为切入口: what a report takes as its lever is an initiative
+            lever = before.endswith("以") and bool(_LEVER.match(text, m.end()))
+            if (lever or any(before.endswith(v) for v in self.bare_verbs) and not modifier) and len(inner) >= 2 \
+                    and not inner.endswith(self.facility) and not _BUNDLE.fullmatch(m.group()):
                 typ = "Mechanism" if re.match(r"的?(办法|机制|模式|制度|做法)", text[m.end(): m.end() + 4]) else "Programme"
                 self._add(doc, m.start(), m.end(), inner, "initiative.bare_quoted", typ, taken)
+
+    def _counted_list(self, text: str, m) -> str:
+        """After a quoted list of N items, `N项/个/大 … <head>` counting them: the words up to the head."""
+        c = re.match(r"([一二两三四五六七八九十]{1,2}|\d{1,2})(项|个|大|条|种)", text[m.end():m.end() + 4])
+        if not c:
+            return ""
+        n = float(c.group(1)) if c.group(1).isdigit() else chinese_number(c.group(1))
+        items = [x for x in re.split(r"[、，,]", m.group(1)) if x.strip()]
+        if not n or len(items) != int(n) or n < 2:
+            return ""
+        p = m.end() + c.end()
+        for k in range(min(8, len(text) - p), 0, -1):  # the longest phrase ending in a head at a word's end
+            phrase = text[p:p + k]
+            if not re.fullmatch(r"[\u4e00-\u9fff]+", phrase) or p + k not in self._starts:
+                continue
+            if any(phrase.endswith(h) for h in self.all_heads) and not re.search(r"[的和及与等了]", phrase):
+                return c.group() + phrase
+        return ""
 
     def _unquoted(self, doc, text, taken, places):
         for m in self.strong_re.finditer(text):
@@ -253,6 +456,10 @@ class InitiativeTagger(LexiconComponent):
             return False
         if len(parts) == 1 and not force:
             return False
+        if force and head == "活动" and all(e - s <= 4 and "“" not in text[s:e] for s, e in parts):
+            # 开展周末讲座、集中培训、交流研讨等活动: kinds of activity, not named ones
+            taken.append((parts[0][0], he))
+            return True
         if all(e - s <= 3 for s, e in parts[:-1]) and not force:
             s, e = parts[0][0], parts[-1][1]
             self._add(doc, s, he, text[s:e] + head, "initiative.list", taken=taken)
@@ -262,6 +469,8 @@ class InitiativeTagger(LexiconComponent):
             if any(name.endswith(h) for h in self.strong):
                 self._add(doc, s, e, name, "initiative.list", taken=None)
             else:
+                if head.startswith("化") and name.endswith("化"):  # 标准化、规范化建设: the item holds the 化
+                    name = name[:-1]
                 self._add(doc, s, e, name + head, "initiative.list", self.head_type.get(head.removeprefix("工作")), None)
         taken.append((parts[0][0], he))
         return True
@@ -287,6 +496,7 @@ class InitiativeTagger(LexiconComponent):
     def _left_edge(self, text: str, hs: int, places) -> int | None:
         """Walk left from the head to a stop word, punctuation or place; a quoted part is crossed whole."""
         i = hs
+        crossed = None  # where a stop word right before the head was taken into the name
         while i > 0:
             if hs - i >= self.max_unquoted:
                 return None  # no edge found: a clause, not a name
@@ -299,12 +509,19 @@ class InitiativeTagger(LexiconComponent):
                 continue
             if not _NAME_CHAR.match(ch) or ch == "“":
                 break
-            if self._stop_ending_at(text, i):
+            stop = self._stop_ending_at(text, i)
+            if stop:
+                # a stop right before the head belongs to the name (堡垒提升工程, 责任落实机制), unless
+                # it launches things (开展活动): cross it once, and the name must say more before it
+                if i == hs and crossed is None and len(stop) >= 2 and stop not in self.bare_set:
+                    crossed = i - len(stop)
+                    i = crossed
+                    continue
                 break
             if places.covers(i):  # a place name starts the name: drop it
                 break
             i -= 1
-        if hs - i < 2:
+        if hs - i < 2 or (crossed is not None and crossed - i < 2):
             return None
         if text[i:hs].count("(") != text[i:hs].count(")"):
             return None
