@@ -24,9 +24,10 @@ right. What it answers, first rule that finds one:
 
 The *header* is what comes before the body: the lines before the first body paragraph (a line of
 60 characters or more holding a sentence end 。！？), at most 40 of them, plus the first 200
-characters of that paragraph (where a dateline or a dated lede stands); never more than 3,000
-characters. Site navigation above the title stays in it, which is why a date the page calls today's
-(`今天是2021年4月11日 星期日`, the crawl's clock) is not taken.
+characters of that paragraph (where a dateline or a dated lede stands); about 3,000 characters at
+most. Only the text's first and last 6,040 characters are ever read, so a 50 MB report costs what a
+short one does. Site navigation above the title stays in the header, which is why a date the page
+calls today's (`今天是2021年4月11日 星期日`, the crawl's clock) is not taken.
 
 Never taken: a year without month and day (`2021年计划`, `2018—2020年度`, `2015年12期`); a date
 written as a deadline or a plan, which lies in the future of the report's own date (`到2025年12月31日`,
@@ -47,6 +48,7 @@ BODY_LINE = 60             # a line this long with a sentence end is the body's 
 LEAD_CHARS = 200           # how much of the first paragraph belongs to the header
 HEADER_CHARS = 3000
 TAIL_LINES = 3
+SCAN_CHARS = 2 * HEADER_CHARS + HEADER_LINES  # the header lies within the first 6,040 characters
 
 _CN_DIGIT = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "○": 0, "Ｏ": 0, "O": 0}
 
@@ -118,9 +120,10 @@ def header(text: str) -> list[str]:
     """The header's lines (see the module docstring): before the body, then the body's first 200 chars."""
     out: list[str] = []
     size = 0
-    for line in _plain(text).split("\n"):
+    for line in _plain(text[:SCAN_CHARS]).split("\n"):
+        line = line[:HEADER_CHARS]
         body = len(line.strip()) >= BODY_LINE and re.search(r"[。！？]", line)
-        piece = line[:LEAD_CHARS] if body else line[:HEADER_CHARS]
+        piece = line[:LEAD_CHARS] if body else line
         out.append(piece)
         size += len(piece)
         if body or len(out) >= HEADER_LINES or size >= HEADER_CHARS:
@@ -158,8 +161,11 @@ def report_date(text: str) -> str | None:
             if _published(line, s, e):
                 return day
             fallback.append(day)
-    lines = [ln for ln in _plain(text).split("\n") if ln.strip()]
-    for line in reversed(lines[-TAIL_LINES:] if len(lines) > len(head) else []):
+    tail = _plain(text[-SCAN_CHARS:]).split("\n")
+    if len(text) > SCAN_CHARS:
+        tail = tail[1:]  # a line cut by the slice is no line
+    # (a short text's tail is its header: a date alone there was taken above already)
+    for line in reversed([ln for ln in tail if ln.strip()][-TAIL_LINES:]):
         for s, e, day in candidates(line):
             if _alone(line, s, e):
                 return day
