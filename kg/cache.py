@@ -32,7 +32,7 @@ def code_digest() -> str:
     global _CODE_DIGEST
     if _CODE_DIGEST is None:
         root = Path(__file__).resolve().parent
-        files = [root / "read.py", root / "normalize.py", root / "facts.py", root / "divisions.py",
+        files = [root / "read.py", root / "normalize.py", root / "facts.py", root / "divisions.py", root / "dates.py",
                  root / "lexicons.py", root / "graph.py", root / "mapping.py", root / "provenance.py",
                  root / "shards.py", *sorted((root / "nlp").glob("*.py"))]
         h = hashlib.sha256()

@@ -13,7 +13,7 @@ def export_all(graph: KnowledgeGraph, out: Path, store: bool = True, shards: lis
     graph.ttl (default graph: contract + taxonomy + alignments), graph.trig and
     graph.nq (plus one evidence graph per report: the `shards`, serialised where
     each report was read, or made here from the merged graph), graph.graphml,
-    graph.gexf, nodes.csv, edges.csv. Each file is byte-identical for the same graph. The store is
+    graph.gexf, nodes.csv, edges.csv, timeline.csv. Each file is byte-identical for the same graph. The store is
     updated in place of a full load when few reports changed (`kg.store_sync`); `info["store"]` says
     which ("full" or "incremental").
 
@@ -53,7 +53,7 @@ def export_all(graph: KnowledgeGraph, out: Path, store: bool = True, shards: lis
                 nq,
                 graphml.write(graph, out / "graph.graphml", table),
                 gexf.write(graph, out / "graph.gexf", table),
-                *tables.write(graph, out / "nodes.csv", out / "edges.csv", table),
+                *tables.write(graph, out / "nodes.csv", out / "edges.csv", table, out / "timeline.csv"),
             ]
         if loading is not None:
             generation, mode = loading.result()  # re-raises the load's error here

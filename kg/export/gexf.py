@@ -4,9 +4,13 @@ Colours carry no alpha (`a`): Gephi Lite ignores a `viz:color` that has one.
 
 Written by hand with ElementTree (networkx writes GEXF 1.2draft and sets
 `lastmodifieddate` to today, which breaks byte-identical builds). When any
-report has a date, the graph is `dynamic` with `timeformat="date"` and each
-node and edge `start`s at the earliest dated report that states it, so
-Gephi's timeline plays the corpus in order; undated ones are always present.
+report has a date (a sidecar's, the page's, or read from the text by
+`kg.dates`), the graph is `dynamic` with `timeformat="date"` and
+`timerepresentation="interval"`, and each node and edge has the open interval
+`start`ing at the earliest dated report that states it (no `end`: what a
+report stated stays stated), so Gephi's timeline plays the corpus in order and
+shows initiatives spreading over counties as their `implements` edges appear;
+undated ones are always present.
 """
 from __future__ import annotations
 
@@ -74,6 +78,7 @@ def lines(g: KnowledgeGraph, table: tuple | None = None):
     gattrs = {"defaultedgetype": "directed", "mode": "dynamic" if dynamic else "static"}
     if dynamic:
         gattrs["timeformat"] = "date"
+        gattrs["timerepresentation"] = "interval"
     yield "  " + start_tag("graph", gattrs)
     yield from _attributes("node", NODE_ATTRS)
     yield from _attributes("edge", EDGE_ATTRS)

@@ -5,10 +5,12 @@ id, label, type, family, coordinates, counts, dates, degree and community in
 every tool, and a figure its value, unit, what it counts, comparator, deadline
 and kind (goal or achieved), an official its titles and county, as columns a
 filter or a pivot table can use rather than text inside a label. Strings are
-cleaned of characters XML 1.0 cannot carry; missing values are None. The CSV
-files are UTF-8 with a BOM (so Excel opens them right by double-click; `csv`
-and pandas read them with `utf-8-sig`), and a cell that a spreadsheet would
-run as a formula starts with ' (`kg.csvsafe`).
+cleaned of characters XML 1.0 cannot carry; missing values are None.
+`timeline.csv` gives the spread of initiatives: which county took up which
+programme or mechanism, with the first and last date of the reports that say
+so. The CSV files are UTF-8 with a BOM (so Excel opens them right by
+double-click; `csv` and pandas read them with `utf-8-sig`), and a cell that a
+spreadsheet would run as a formula starts with ' (`kg.csvsafe`).
 """
 from __future__ import annotations
 
@@ -44,6 +46,12 @@ NODE_ATTRIBUTES: dict[str, type] = {k: t for k, t in NODE_COLUMNS.items()
 EDGE_COLUMNS: dict[str, type] = {
     "id": str, "source": str, "target": str, "relation": str, "weight": int, "start": str, "report_files": str,
 }
+# timeline.csv: one row per county and initiative it took up
+TIMELINE_COLUMNS: dict[str, type] = {
+    "county": str, "code": str, "initiative": str, "kind": str, "first_date": str, "last_date": str,
+    "reports": int, "report_files": str,
+}
+INITIATIVES = ("Programme", "Mechanism")
 
 
 def node_id(ref: tuple[str, str]) -> str:
@@ -141,6 +149,27 @@ def edge_rows(g: KnowledgeGraph, ids: set[str] | None = None) -> list[dict]:
     return rows
 
 
+def timeline_rows(g: KnowledgeGraph) -> list[dict]:
+    """Which county took up which initiative (programme or mechanism) when: one row per `implements`
+    edge from a county, with the first and last date of the reports that state it (None when none of
+    them is dated) and how many reports do. In order of first report, undated rows last, then by
+    county and initiative."""
+    dates = _report_dates(g)
+    rows = []
+    for e in g.sorted_edges():
+        county, initiative = g.nodes.get(e.source), g.nodes.get(e.target)
+        if e.type != "implements" or county is None or initiative is None or county.type != "County" \
+                or initiative.type not in INITIATIVES:
+            continue
+        code = county.attrs.get("code")
+        rows.append({"county": _safe(county.label), "code": str(code) if code else None,
+                     "initiative": _safe(initiative.label), "kind": initiative.type,
+                     "first_date": _first_date(dates, e.reports), "last_date": _last_date(dates, e.reports),
+                     "reports": len(e.reports), "report_files": ";".join(_safe(r) for r in sorted(e.reports))})
+    rows.sort(key=lambda r: (r["first_date"] is None, r["first_date"] or "", r["county"], r["initiative"], r["kind"]))
+    return rows
+
+
 def _text(value) -> str | None:
     """A value as its CSV cell shows it: a whole float without its '.0' (240, not 240.0)."""
     if isinstance(value, float) and value.is_integer():
@@ -158,10 +187,15 @@ def _csv(rows: list[dict], columns) -> bytes:
     return buf.getvalue().encode("utf-8-sig")  # with a BOM: Excel reads UTF-8 only then
 
 
-def write(g: KnowledgeGraph, nodes_path: Path, edges_path: Path, table: tuple | None = None) -> list[Path]:
-    """nodes.csv and edges.csv (UTF-8 with a BOM, RFC 4180 quoting and CRLF line ends, formula-like cells
-    prefixed with ' by `kg.csvsafe`); `table` is `rows(g)` if at hand."""
+def write(g: KnowledgeGraph, nodes_path: Path, edges_path: Path, table: tuple | None = None,
+          timeline_path: Path | None = None) -> list[Path]:
+    """nodes.csv and edges.csv, and timeline.csv when `timeline_path` is given (UTF-8 with a BOM, RFC 4180
+    quoting and CRLF line ends, formula-like cells prefixed with ' by `kg.csvsafe`); `table` is `rows(g)`
+    if at hand."""
     nodes, edges = table or rows(g)
     write_bytes(nodes_path, _csv(nodes, NODE_COLUMNS))
     write_bytes(edges_path, _csv(edges, EDGE_COLUMNS))
-    return [nodes_path, edges_path]
+    if timeline_path is None:
+        return [nodes_path, edges_path]
+    write_bytes(timeline_path, _csv(timeline_rows(g), TIMELINE_COLUMNS))
+    return [nodes_path, edges_path, timeline_path]

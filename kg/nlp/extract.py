@@ -7,6 +7,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from kg import divisions
+from kg.dates import report_date
 from kg.facts import Entity, Evidence, Relation, ReportFacts, person_key
 from kg.nlp.mentions import Mention, mentions, sentence_of
 
@@ -68,6 +69,11 @@ def to_facts(doc, text, source) -> ReportFacts:
     report = source.name
     facts = ReportFacts(report=report, meta=dict(source.meta), warnings=list(source.warnings))
     facts.meta["chars"] = len(source.text)
+    if not facts.meta.get("date"):  # a sidecar's date (or the page's own metadata) always wins
+        day = report_date(text.text)
+        if day:
+            facts.meta["date"] = day
+            facts.meta["date_read"] = "text"  # where the date came from: the report's own words
     county = doc._.kg_report_county
     if county:
         facts.meta.setdefault("county", county)
