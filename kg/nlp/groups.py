@@ -24,7 +24,7 @@ _HAN = re.compile(r"[\u4e00-\u9fff]")
 _BOOK = re.compile(r"《[^《》\n]{1,60}》")
 _QUOTED_MOD = re.compile(r"“([\u4e00-\u9fff]{2,4})”$")
 _LIST_ITEM = re.compile(r"、([\u4e00-\u9fff]{1,4})$")  # 、村社干部: an enumerated item runs back to its list mark
-_NOT_IN_ITEM = set("的和及与等或在为对从向把将让使由被")
+_NOT_IN_ITEM = set("的和及与等或在为对从向把将让使由被每名个位些这那其该")
 # a group word used as the modifier of a larger noun (农村党员作用发挥, 乡村领导班子建设) names no population
 _NOUN_AFTER = ("作用", "建设", "自身建设")
 
