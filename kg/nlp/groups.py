@@ -22,6 +22,11 @@ _ORIGIN = re.compile(r"[\u4e00-\u9fff]{2}籍$")
 _AGE = re.compile(r"(\d{2}后|(?:副|正)?(?:科|处|厅|局|县处|乡科|股)级(?:以上|以下)?)$")
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 _BOOK = re.compile(r"《[^《》\n]{1,60}》")
+_QUOTED_MOD = re.compile(r"“([\u4e00-\u9fff]{2,4})”$")
+_LIST_ITEM = re.compile(r"、([\u4e00-\u9fff]{1,4})$")  # 、村社干部: an enumerated item runs back to its list mark
+_NOT_IN_ITEM = set("的和及与等或在为对从向把将让使由被每名个位些这那其该")
+# a group word used as the modifier of a larger noun (农村党员作用发挥, 乡村领导班子建设) names no population
+_NOUN_AFTER = ("作用", "建设", "自身建设")
 
 
 class GroupTagger(LexiconComponent):
@@ -37,6 +42,9 @@ class GroupTagger(LexiconComponent):
         for k in self.mod_lengths:
             if k <= i and text[i - k:i] in self.mod_set:
                 return k
+        quoted = _QUOTED_MOD.search(text, max(0, i - 6), i)
+        if quoted and quoted.group(1) in self.mod_set:
+            return len(quoted.group(0))  # “两新”党员: a known modifier in quotes is still that modifier
         window = text[max(0, i - 6): i]
         for rx in (_ORIGIN, _AGE):
             hit = rx.search(window)
@@ -78,7 +86,14 @@ class GroupTagger(LexiconComponent):
                     break  # 党组织软弱涣散村: a kind of village is not qualified by the body that finds it weak
                 start -= k
                 n += 1
+            item = _LIST_ITEM.search(text, max(0, start - 5), start)
+            if (item and not (_NOT_IN_ITEM & set(item.group(1))) and not self.head_re.search(item.group(1))
+                    and any(text.endswith(h, 0, item.start()) for h in self.heads)):
+                start = item.start(1)  # 回乡创业人才、村社干部: in a list of groups, 村社 is this item's own modifier
+                n += 1
             pos = he
+            if text.startswith(_NOUN_AFTER, he):
+                continue
             if blocked.overlaps(start, he):
                 continue
             if text.endswith(("这个", "那个", "这", "该"), max(0, start - 2), start):
