@@ -93,6 +93,42 @@ def _link_groups_named_inside(inits: list, groups: list, out: list, doc: Doc) ->
             out.append(Link("targets", m, labels[lab], s, e, "targets.group_in_name"))
 
 
+# an initiative a clause only takes its bearings from (结合“不忘初心”主题教育，开展…23期; 围绕“四个组团”建设，设立…):
+# the figures of the clauses after it are not its own
+_FRAME = re.compile(r"(?:结合|围绕|聚焦|对照|紧扣|紧盯|按照|根据|依据)[^，；：,;:]{0,6}$")
+
+
+# what a document's title adds to the initiative it launches (关于实施…的意见)
+_DOC_FRAME = re.compile(r"(?:关于)?(?:在?全[县市区旗])?(?:进一步)?(?:实施|推进|开展|推行|建立|加强|深化|做好)*"
+                        r"的?(?:实施意见|指导意见|意见|实施方案|工作方案|方案|实施办法|办法|实施细则|细则|通知|规定)?")
+
+
+def _framed(text: str, marks: list[int], sent: tuple[int, int], m) -> bool:
+    clause = clause_of(marks, sent, m.start)
+    return bool(_FRAME.search(text, clause[0], m.start))
+
+
+def _figure_owner(text: str, marks: list[int], sent: tuple[int, int], t, cands: list):
+    """The initiative a figure belongs to (ANNOTATION.md hasTarget), or None for the county:
+    the nearest initiative of the figure's clause, else the one the sentence last named before it,
+    leaving out an initiative the sentence only frames itself by."""
+    clause = clause_of(marks, sent, t.start)
+    in_clause = [m for m in cands if clause[0] <= m.start < clause[1]]
+    if in_clause:
+        return min(in_clause, key=lambda m: abs(m.start - t.start)), "hasTarget.initiative_in_clause"
+    before = [m for m in cands if m.start < t.start and not _framed(text, marks, sent, m)]
+    if before:
+        owner = max(before, key=lambda m: m.end)
+        # a document named for the initiative it launches (《关于实施“强村领航工程”的意见》): the initiative's
+        # (a document with content of its own, 《关于推进“三基建设”2018年重点工作任务的实施方案》, keeps them)
+        inner = [m for m in before if m is not owner and owner.start <= m.start and m.end <= owner.end
+                 and _DOC_FRAME.fullmatch(owner.label.replace(m.label, "", 1))]
+        if inner:
+            owner = max(inner, key=lambda m: m.end - m.start)
+        return owner, "hasTarget.initiative_in_sentence"
+    return None, ""
+
+
 class RelationLinker:
     def __init__(self, nlp: Language, name: str):
         pass
@@ -152,12 +188,8 @@ class RelationLinker:
         out[:] = [ln for ln in out if not (ln.type == "targets" and id(ln.target) in gone)]
         for t in mentions(doc, "Target"):
             sent = sentence_of(doc, t.start)
-            clause = clause_of(marks, sent, t.start)
-            in_clause = [m for m in by_sent.get(sent, []) if clause[0] <= m.start < clause[1]]
-            before = [m for m in by_sent.get(sent, []) if m.start < t.start]
-            owner = min(in_clause, key=lambda m: abs(m.start - t.start)) if in_clause else (before[-1] if before else None)
+            owner, rule = _figure_owner(text, marks, sent, t, sorted(by_sent.get(sent, []), key=lambda m: m.start))
             if owner is not None:
-                rule = "hasTarget.initiative_in_clause" if in_clause else "hasTarget.initiative_in_sentence"
                 out.append(Link("hasTarget", owner, t, sent[0], sent[1], rule))
             elif county_ref:
                 out.append(Link("hasTarget", county_ref, t, sent[0], sent[1], "hasTarget.report_county"))
