@@ -154,6 +154,12 @@ def _figure_owner(text: str, marks: list[int], sent: tuple[int, int], t, cands: 
     before = [m for m in cands if m.start < t.start and not _framed(text, marks, sent, m)]
     if before:
         owner = max(before, key=lambda m: m.end)
+        # a document the sentence opens with (制定出台《…方案》，…，选派党支部书记2名) stands over the
+        # measures the sentence then lists: the figures of clauses without an initiative are the document's
+        first = clause_of(marks, sent, sent[0])
+        docs = [m for m in before if first[0] <= m.start < first[1] and text.startswith("《", m.start)]
+        if docs:
+            owner = docs[0]
         owner = _bundles(cands, text).get(id(owner), owner)  # a figure after a bundle's list is the bundle's
         # a document named for the initiative it launches (《关于实施“强村领航工程”的意见》): the initiative's
         # (a document with content of its own, 《关于推进“三基建设”2018年重点工作任务的实施方案》, keeps them)
