@@ -93,6 +93,84 @@ def _link_groups_named_inside(inits: list, groups: list, out: list, doc: Doc) ->
             out.append(Link("targets", m, labels[lab], s, e, "targets.group_in_name"))
 
 
+# an initiative a clause only takes its bearings from (结合“不忘初心”主题教育，开展…23期; 围绕“四个组团”建设，设立…):
+# the figures of the clauses after it are not its own
+_FRAME = re.compile(r"(?:结合|围绕|聚焦|对照|紧扣|紧盯|按照|根据|依据)[^，；：,;:]{0,6}$")
+
+
+def _bundles(cands: list, text: str) -> dict[int, object]:
+    """Each part of a bundle (“五个一”制度(记一本工作日志、…), “六大工程”(固本强基、…): the parts share the span of
+    their list) mapped to its bundle, the count label that ends right before the list."""
+    spans: dict[tuple[int, int], list] = {}
+    for m in cands:
+        spans.setdefault((m.start, m.end), []).append(m)
+    out: dict[int, object] = {}
+    for (s, _), parts in spans.items():
+        if len(parts) < 2:
+            continue
+        heads = [b for b in cands if b.end <= s and s - b.end <= 3 and b.rule == parts[0].rule
+                 and re.fullmatch(r"[(（，,：:]?\s*(?:即|包括)?[：:]?", text[b.end:s])]
+        if heads:
+            for m in parts:
+                out[id(m)] = max(heads, key=lambda b: b.end)
+    return out
+
+
+def _earlier_part(doc: Doc, text: str, sent: tuple[int, int], by_sent: dict) -> list:
+    """The initiatives of the part just before this one in a sentence that ； divides, where this part
+    goes on a series of clauses that part began after them (…制度，对表现突出的，…；对表现较差的，…): a
+    part that opens on a verb of its own (…制度；加大调研工作…) is a new matter. [] if none."""
+    s = sent[0]
+    if s == 0 or text[s - 1] not in "；;":
+        return []
+    prev = sentence_of(doc, s - 1)
+    inits = by_sent.get(prev, []) if prev[1] == s and prev[0] < s else []
+    if not inits:
+        return []
+    after = max(m.end for m in inits)
+    opening = text[s:s + 2]
+    clauses = [m.end() for m in _CLAUSE.finditer(text, after, prev[1] - 1)]
+    return inits if len(opening) == 2 and any(text.startswith(opening, c) for c in clauses) else []
+
+
+# what a document's title adds to the initiative it launches (关于实施…的意见)
+_DOC_FRAME = re.compile(r"(?:关于)?(?:在?全[县市区旗])?(?:进一步)?(?:实施|推进|开展|推行|建立|加强|深化|做好)*"
+                        r"的?(?:实施意见|指导意见|意见|实施方案|工作方案|方案|实施办法|办法|实施细则|细则|通知|规定)?")
+
+
+def _framed(text: str, marks: list[int], sent: tuple[int, int], m) -> bool:
+    clause = clause_of(marks, sent, m.start)
+    return bool(_FRAME.search(text, clause[0], m.start))
+
+
+def _figure_owner(text: str, marks: list[int], sent: tuple[int, int], t, cands: list):
+    """The initiative a figure belongs to (ANNOTATION.md hasTarget), or None for the county:
+    the nearest initiative of the figure's clause, else the one the sentence last named before it,
+    leaving out an initiative the sentence only frames itself by."""
+    clause = clause_of(marks, sent, t.start)
+    in_clause = [m for m in cands if clause[0] <= m.start < clause[1]]
+    if in_clause:
+        return min(in_clause, key=lambda m: abs(m.start - t.start)), "hasTarget.initiative_in_clause"
+    before = [m for m in cands if m.start < t.start and not _framed(text, marks, sent, m)]
+    if before:
+        owner = max(before, key=lambda m: m.end)
+        # a document the sentence opens with (制定出台《…方案》，…，选派党支部书记2名) stands over the
+        # measures the sentence then lists: the figures of clauses without an initiative are the document's
+        first = clause_of(marks, sent, sent[0])
+        docs = [m for m in before if first[0] <= m.start < first[1] and text.startswith("《", m.start)]
+        if docs:
+            owner = docs[0]
+        owner = _bundles(cands, text).get(id(owner), owner)  # a figure after a bundle's list is the bundle's
+        # a document named for the initiative it launches (《关于实施“强村领航工程”的意见》): the initiative's
+        # (a document with content of its own, 《关于推进“三基建设”2018年重点工作任务的实施方案》, keeps them)
+        inner = [m for m in before if m is not owner and owner.start <= m.start and m.end <= owner.end
+                 and _DOC_FRAME.fullmatch(owner.label.replace(m.label, "", 1))]
+        if inner:
+            owner = max(inner, key=lambda m: m.end - m.start)
+        return owner, "hasTarget.initiative_in_sentence"
+    return None, ""
+
+
 class RelationLinker:
     def __init__(self, nlp: Language, name: str):
         pass
@@ -116,6 +194,13 @@ class RelationLinker:
             sent = sentence_of(doc, g.start)
             cands = by_sent.get(sent, [])
             if not cands:
+                # none in its part of a sentence that ； divides: the initiative the sentence named last
+                # before that part (建立“五个一”制度(…)，对他们…；对表现较差的，及时淘汰出后备干部队伍)
+                prev = _earlier_part(doc, text, sent, by_sent)
+                if prev:
+                    m = max(prev, key=lambda m: m.end)
+                    m = _bundles(prev, text).get(id(m), m)
+                    out.append(Link("targets", m, g, sent[0], sent[1], "targets.previous_in_sentence"))
                 continue
             clause = clause_of(marks, sent, g.start)
             holder = [m for m in cands if m.start <= g.start and g.end <= m.end]
@@ -136,6 +221,13 @@ class RelationLinker:
                 near, rule = [max(before, key=lambda m: m.end)], "targets.previous_in_sentence"
             if rule in ("targets.same_clause", "targets.previous_in_sentence"):
                 near = _with_coordinated(near, cands, text)
+            parts_of = _bundles(cands, text)
+            if rule == "targets.previous_in_sentence":
+                # a group in a clause after a bundle's list is the bundle's (建立“五个一”制度(…)，…；…后备干部)
+                near = list({id(b): b for b in (parts_of.get(id(m), m) for m in near)}.values())
+            elif rule == "targets.same_clause" and len(near) == 1 and g.end <= near[0].start:
+                # a group that sets the scope of a bundle (在组工干部中开展“五个一”活动，即…) is each part's too
+                near = near + [m for m in cands if parts_of.get(id(m)) is near[0]]
             for m in near:
                 out.append(Link("targets", m, g, sent[0], sent[1], rule))
         _link_groups_named_inside(inits, groups, out, doc)
@@ -152,12 +244,8 @@ class RelationLinker:
         out[:] = [ln for ln in out if not (ln.type == "targets" and id(ln.target) in gone)]
         for t in mentions(doc, "Target"):
             sent = sentence_of(doc, t.start)
-            clause = clause_of(marks, sent, t.start)
-            in_clause = [m for m in by_sent.get(sent, []) if clause[0] <= m.start < clause[1]]
-            before = [m for m in by_sent.get(sent, []) if m.start < t.start]
-            owner = min(in_clause, key=lambda m: abs(m.start - t.start)) if in_clause else (before[-1] if before else None)
+            owner, rule = _figure_owner(text, marks, sent, t, sorted(by_sent.get(sent, []), key=lambda m: m.start))
             if owner is not None:
-                rule = "hasTarget.initiative_in_clause" if in_clause else "hasTarget.initiative_in_sentence"
                 out.append(Link("hasTarget", owner, t, sent[0], sent[1], rule))
             elif county_ref:
                 out.append(Link("hasTarget", county_ref, t, sent[0], sent[1], "hasTarget.report_county"))
