@@ -145,6 +145,7 @@ def test_changed_lexicon_invalidates_the_cache(small_corpus, tmp_path, nlp, monk
     assert res.extracted == 3
 
 
+@pytest.mark.slow
 def test_one_worker_many_workers_and_dask_give_identical_graphs(small_corpus, tmp_path):
     from distributed import Client, LocalCluster
 

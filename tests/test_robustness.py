@@ -278,6 +278,7 @@ def test_unreadable_file_is_skipped(tmp_path):
     assert res.skipped == ["corpus/locked.txt: skipped: cannot read: Permission denied"]
 
 
+@pytest.mark.slow
 def test_a_50_mb_report_reads_and_normalises_in_reasonable_time(tmp_path):
     """50 MB is under MAX_BYTES (64 MiB), so it must be accepted. Only reading and normalising run here
     (a whole build of 50 MB takes minutes; tests/test_linear.py holds extraction linear in length)."""
@@ -411,6 +412,7 @@ def _facts_entries(out: Path) -> int:
     return len(list((out / CACHE_DIR / "facts").glob("*/*.json")))
 
 
+@pytest.mark.slow
 def test_sigkill_mid_build_keeps_old_outputs_and_the_next_build_matches_a_clean_one(tmp_path, nlp):
     small, big, out, fresh = tmp_path / "small", tmp_path / "big", tmp_path / "out", tmp_path / "fresh"
     small.mkdir()
