@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kg import read
+from kg.export.atomic import current_umask, pid_alive
 from kg.fetch import FetchError, fetch
 
 TEMP_PREFIX = ".kg-add-"
@@ -109,12 +110,6 @@ def _url_name(url: str) -> str:
     return name if name.lower().endswith(read.REPORT_SUFFIXES) else name + ".html"
 
 
-def _umask() -> int:
-    mask = os.umask(0o077)
-    os.umask(mask)
-    return mask
-
-
 @dataclass
 class _Plan:
     source: str
@@ -129,7 +124,7 @@ class _Plan:
 
 def _plan(source: str, meta: dict, warn: Callable[[str], None], max_bytes: int) -> _Plan:
     """What adding SOURCE means, checked: its name, its metadata (sidecar, then --meta) and mode."""
-    umask = _umask()
+    umask = current_umask()
     if _URL.match(source):
         return _Plan(source, _url_name(source), {"url": source, **meta}, 0o666 & ~umask)
     src = Path(source)
@@ -170,14 +165,8 @@ def _remove_stale_temps(corpus: Path) -> None:
     """Temporaries left by an add that was killed: its process is gone."""
     for p in corpus.glob(TEMP_PREFIX + "*"):
         pid = p.name[len(TEMP_PREFIX):].split("-", 1)[0]
-        if not pid.isdigit() or int(pid) == os.getpid():
-            continue
-        try:
-            os.kill(int(pid), 0)
-        except ProcessLookupError:
+        if pid.isdigit() and not pid_alive(int(pid)):  # ours, or alive as someone else's, stays
             p.unlink(missing_ok=True)
-        except OSError:  # alive, someone else's
-            pass
 
 
 def _stage(plan: _Plan, corpus: Path, timeout: float, max_bytes: int) -> None:

@@ -77,13 +77,11 @@ class Graph:
 
     def solutions(self, sparql: str) -> tuple[list[str], list[tuple]]:
         """(variable names, rows of pyoxigraph terms) of a read-only query, run in this process."""
-        from pyoxigraph import Store
-
         if kquery.check(sparql, allow_update=False):  # raises UnsafeQuery for SERVICE and updates
             raise kquery.UnsafeQuery("the Python API only reads: run updates with `kg query --allow-update`")
         with kstore.reading(self.out) as path:
             try:
-                return kquery.solutions(Store.read_only(str(path)).query(sparql, prefixes=self.prefixes))
+                return kquery.run(str(path), sparql, False, self.prefixes)
             except SyntaxError as exc:
                 raise SyntaxError(kquery.explain(exc, sparql, self.prefixes)) from None
 

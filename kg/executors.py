@@ -61,28 +61,10 @@ def _extract_batch(jobs: list[Job], config_path: str | None) -> list[Result]:
     return [extract_one(j, config_path) for j in jobs]
 
 
-PR_SET_PDEATHSIG = 1  # linux/prctl.h
-
-
-def die_with_parent(parent: int) -> None:
-    """Ask Linux to SIGKILL this process when its parent dies, and exit now if it already has."""
-    import signal
-
-    if sys.platform != "linux":
-        return
-    import ctypes
-
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-    except (OSError, AttributeError):
-        return
-    if os.getppid() != parent:  # the parent died before the request was made
-        os._exit(1)
-
-
 def _init_worker(config_path: str | None, parent: int | None = None) -> None:
     import signal
+
+    from kg.sandbox import die_with_parent
 
     if parent is not None:
         die_with_parent(parent)

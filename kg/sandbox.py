@@ -62,10 +62,14 @@ def isolate() -> str | None:
 
 
 def die_with_parent(parent_pid: int) -> None:
-    """SIGKILL this process when its parent (`parent_pid`, read before) dies (Linux); exit now if it is gone."""
-    libc = _libc()
-    if libc is not None:
-        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    """SIGKILL this process when its parent (`parent_pid`, read before) dies (Linux); exit now if it is gone.
+    Used by the query child and by the build's pool workers."""
+    try:
+        libc = _libc()
+        if libc is not None:
+            libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):  # no libc or no prctl to be had: nothing to ask for
+        return
     if os.getppid() != parent_pid:  # the parent died before prctl took effect
         os._exit(1)
 

@@ -21,8 +21,9 @@ from kg.outdir import OutputError, reason
 _WRITE_ERRORS = {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM, errno.EFBIG, errno.EIO}
 
 
-def _umask() -> int:
-    mask = os.umask(0)
+def current_umask() -> int:
+    """The process's umask (reading it means setting it: 0o077 meanwhile, so nothing made in between is open)."""
+    mask = os.umask(0o077)
     os.umask(mask)
     return mask
 
@@ -155,7 +156,7 @@ def atomic_path(target: Path):
         yield Path(tmp)
         with open(tmp, "rb") as fh:
             os.fsync(fh.fileno())
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; outputs are for everyone to read
+        os.chmod(tmp, 0o666 & ~current_umask())  # mkstemp makes 0600; outputs are for everyone to read
         batch = _BATCH.get()
         if batch is not None:
             batch.files.append((Path(tmp), target))
