@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import unicodedata
 from functools import lru_cache
 from urllib.parse import quote
 
@@ -54,10 +55,25 @@ def ordered(quads) -> list:
     return list(dict.fromkeys(quads))
 
 
+def _iri_char(c: str) -> str:
+    """The character as an IRI path segment may hold it: RFC 3987 lets a segment carry ucschar (CJK
+    and the rest of Unicode's letters and marks) as they are, so a name reads in query results, in
+    Gephi's iri column and in every file; what an IRI forbids, and ASCII reserved characters, spaces,
+    controls and format marks (RFC 3987 4.1 warns of bidi ones), are percent-encoded."""
+    o = ord(c)
+    if c.isascii():
+        return c if c.isalnum() or c in "-._~" else quote(c, safe="")
+    ucs = (0xA0 <= o <= 0xD7FF or 0xF900 <= o <= 0xFDCF or 0xFDF0 <= o <= 0xFFEF
+           or (0x10000 <= o <= 0xEFFFD and (o & 0xFFFF) < 0xFFFE))
+    if ucs and unicodedata.category(c)[0] not in "ZC":
+        return c
+    return quote(c, safe="")
+
+
 def slug(text: str) -> str:
-    """A percent-encoded path segment: a valid IRI whatever the text holds. A final '.' is encoded
-    too: Turtle writes it as an escaped prefixed name (`x\\.`) that not every parser reads."""
-    out = quote(_safe(text), safe="")
+    """A path segment that keeps Chinese as it is and is a valid IRI whatever the text holds. A final
+    '.' is encoded: Turtle writes it as an escaped prefixed name (`x\\.`) that not every parser reads."""
+    out = "".join(map(_iri_char, _safe(text)))
     return out[:-1] + "%2E" if out.endswith(".") else out
 
 
