@@ -15,7 +15,7 @@ from pyoxigraph import DefaultGraph, Literal, NamedNode, Quad
 
 from kg.geo import coordinates
 from kg.graph import KnowledgeGraph, Node
-from kg.mapping import DCT, ID, PROV, RDF, RDFS, XSD, _safe, ckg, node_iri, report_iri, slug, zh, ordered
+from kg.mapping import DCT, ID, PROV, RDF, RDFS, XSD, safe_text, ckg, node_iri, report_iri, slug, zh, ordered
 
 ORG = "http://www.w3.org/ns/org#"
 GEO = "http://www.w3.org/2003/01/geo/wgs84_pos#"
@@ -95,7 +95,7 @@ def report_triples(g: KnowledgeGraph) -> list[tuple]:
         if re.fullmatch(r"https?://[^\s<>\"{}|\\^`]+", url):
             out.append((r, NamedNode(DCT + "source"), NamedNode(url)))
         elif url:
-            out.append((r, NamedNode(DCT + "source"), Literal(_safe(url))))
+            out.append((r, NamedNode(DCT + "source"), Literal(safe_text(url))))
         day = iso_date(meta.get("date"))
         if day:
             out.append((r, NamedNode(DCT + "date"), Literal(day, datatype=NamedNode(XSD + "date"))))

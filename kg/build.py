@@ -1,6 +1,6 @@
 """Orchestration: what changed, the cache, workers or Dask, merge, exports.
 
-Each report goes left to right on its own (`process_report` is a pure function
+Each report goes left to right on its own (`kg.process.process_report` is a pure function
 of the file's bytes, the pipeline version, lexicons and config, which is the
 cache key); only the merge and the exports see the whole corpus. A build
 re-reads only new or changed reports; deleted reports simply drop out of the
@@ -23,8 +23,6 @@ from kg import outdir, read
 from kg.cache import FactCache, Manifest, report_key
 from kg.facts import ReportFacts
 from kg.graph import KnowledgeGraph, merge
-from kg.nlp import extract
-from kg.normalize import normalize
 
 CACHE_DIR = outdir.STATE_DIR
 
@@ -56,18 +54,6 @@ class BuildResult:
     fresh: list[str] = field(default_factory=list)  # the reports read this time (not from the cache)
     fresh_facts: list[ReportFacts] = field(default_factory=list)  # their facts
     warnings: list[str] = field(default_factory=list)  # one line each: built, but not all of it used
-
-
-def process_source(nlp, source: read.Source) -> ReportFacts:
-    from kg.nlp.pipeline import lexicons_of
-
-    text = normalize(source.text, lexicons_of(nlp))
-    doc = extract.run(nlp, text, source.name, source.meta)
-    return extract.to_facts(doc, text, source)
-
-
-def process_report(nlp, path: Path, corpus: Path) -> ReportFacts:
-    return process_source(nlp, read.read_report(path, corpus))
 
 
 def export(graph: KnowledgeGraph, out: Path, shards: list | None = None, info: dict | None = None) -> list[Path]:

@@ -38,7 +38,7 @@ def _pipeline(config_path: str | None):
 def extract_one(job: Job, config_path: str | None = None, nlp=None) -> Result:
     """Read one report: ("ok", (facts, shard)) or ("skip", the one-line reason)."""
     from kg import read
-    from kg.build import process_report
+    from kg.process import process_report
     from kg.shards import oversized, shard_of
 
     path, corpus = job

@@ -12,7 +12,7 @@ import unicodedata
 from functools import lru_cache
 from urllib.parse import quote
 
-from pyoxigraph import DefaultGraph, Literal, NamedNode, Quad
+from pyoxigraph import Literal, NamedNode, Quad
 
 from kg.facts import split_person_key
 from kg.graph import KnowledgeGraph, Node
@@ -41,7 +41,7 @@ def ckg(local: str) -> NamedNode:
 _UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
-def _safe(text: str) -> str:
+def safe_text(text: str) -> str:
     """Drop characters RDF literals and XML cannot carry (controls, lone surrogates)."""
     return _UNSAFE.sub("", text)
 
@@ -73,7 +73,7 @@ def _iri_char(c: str) -> str:
 def slug(text: str) -> str:
     """A path segment that keeps Chinese as it is and is a valid IRI whatever the text holds. A final
     '.' is encoded: Turtle writes it as an escaped prefixed name (`x\\.`) that not every parser reads."""
-    out = "".join(map(_iri_char, _safe(text)))
+    out = "".join(map(_iri_char, safe_text(text)))
     return out[:-1] + "%2E" if out.endswith(".") else out
 
 
@@ -101,7 +101,7 @@ def report_iri(name: str) -> NamedNode:
 
 
 def zh(text: str, tag: str = "zh-Hans") -> Literal:
-    return Literal(_safe(text), language=tag)
+    return Literal(safe_text(text), language=tag)
 
 
 def _num(v: float) -> Literal:
@@ -119,7 +119,7 @@ NT_XSD_INTEGER, _XSD_DECIMAL = f"<{XSD}integer>", f"<{XSD}decimal>"
 
 def nt_literal(text: str, lang: str | None = None) -> str:
     """A plain or language-tagged literal (tags lowercased, as Oxigraph writes them)."""
-    body = '"' + _safe(text).translate(_NT_ESCAPE) + '"'
+    body = '"' + safe_text(text).translate(_NT_ESCAPE) + '"'
     return f"{body}@{lang.lower()}" if lang else body
 
 

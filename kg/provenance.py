@@ -22,7 +22,7 @@ from dataclasses import replace
 
 from pyoxigraph import NamedNode
 
-from kg import __version__
+from kg.version import __version__
 from kg.facts import Evidence
 from kg.graph import Edge, KnowledgeGraph
 from kg.mapping import (ID, NT_XSD_INTEGER, PROV, RDF, ckg, contract_lines, node_iri, nquads, nt_ckg,

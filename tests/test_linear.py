@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 
 from kg import read
-from kg.build import build, process_report
+from kg.build import build
+from kg.process import process_report
 from kg.normalize import MAX_SENTENCE, normalize
 from kg.shards import shard_of
 
