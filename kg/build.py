@@ -124,7 +124,7 @@ def _build_locked(corpus: Path, out: Path, found: list[Path], nlp, on_skip, *, w
                   scheduler, full: bool, config_path: Path | None, progress: bool, export_outputs: bool,
                   keep_evidence: bool, keep_facts: bool, on_warning) -> BuildResult:
     from kg import executors
-    from kg.export.atomic import together
+    from kg.atomic import together
 
     keep_evidence = keep_evidence or not export_outputs  # without exports the facts are all there is
     cache_root = out / CACHE_DIR

@@ -7,7 +7,7 @@ import re
 import pyoxigraph
 import rdflib
 
-from kg.mapping import slug
+from kg.rdf.terms import slug
 
 
 def test_the_corpus_build_writes_chinese_iris_unencoded(built):

@@ -18,7 +18,7 @@ from kg import read
 from kg.csvsafe import cell
 from kg.facts import Entity, Evidence, Relation, ReportFacts
 from kg.graph import merge
-from kg.mapping import safe_text, slug
+from kg.rdf.terms import safe_text, slug
 from kg.normalize import normalize
 
 from offset_checks import check_offsets

@@ -18,13 +18,13 @@ import csv
 import io
 from pathlib import Path
 
-from kg.alignments import iso_date
+from kg.rdf.alignments import iso_date
 from kg.csvsafe import cell
-from kg.export.atomic import write_bytes
+from kg.atomic import write_bytes
 from kg.geo import coordinates
 from kg.graph import KnowledgeGraph
-from kg.mapping import safe_text, node_iri, report_iri
-from kg.taxonomy import families_of
+from kg.rdf.terms import safe_text, node_iri, report_iri
+from kg.rdf.taxonomy import families_of
 
 # column -> Python type; exporters declare these types (int -> int/integer, float -> double).
 NODE_COLUMNS: dict[str, type] = {
