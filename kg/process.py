@@ -23,3 +23,12 @@ def process_source(nlp, source: read.Source) -> ReportFacts:
 
 def process_report(nlp, path: Path, corpus: Path) -> ReportFacts:
     return process_source(nlp, read.read_report(path, corpus))
+
+
+def normalized_text(path: Path, corpus: Path, lexicons):
+    """The report as the rules read it (a `kg.normalize.Text`), or None when it cannot be read: what a
+    curation `add` looks its sentence up in."""
+    try:
+        return normalize(read.read_report(path, corpus).text, lexicons)
+    except read.ReportError:
+        return None

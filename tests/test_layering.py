@@ -21,10 +21,11 @@ STAGES: list[tuple[str, tuple[str, ...]]] = [
     ("nlp", ("kg.nlp", "kg.process")),
     ("merge", ("kg.graph",)),
     ("rdf", ("kg.rdf",)),
+    ("curation", ("kg.curation",)),
     ("store", ("kg.store", "kg.store_sync", "kg.cache", "kg.validate")),
     ("export", ("kg.export",)),
     ("run", ("kg.executors", "kg.build", "kg.query", "kg.add", "kg.evaluate", "kg.api")),
-    ("cli", ("kg.cli", "kg.cli_eval", "kg.cli_graph")),
+    ("cli", ("kg.cli", "kg.cli_eval", "kg.cli_graph", "kg.cli_curate")),
 ]
 
 
