@@ -42,6 +42,13 @@ def map_cmd(target: Path, initiative: str | None, out: Path, title: str | None, 
     suffix = target.suffix.lower()
     if suffix not in FORMATS:
         _fail(f"{target}: write .svg, .png or .html, not {target.suffix or 'a file without a suffix'}", 2)
+    if suffix == ".png":
+        from kg.map import png
+
+        try:
+            png.require()
+        except ImportError as exc:
+            _fail(str(exc), 1)
     try:
         graph = kg.open(out)
     except FileNotFoundError as exc:
@@ -58,8 +65,6 @@ def map_cmd(target: Path, initiative: str | None, out: Path, title: str | None, 
     try:
         drawn = scene.build(values, title, legend, width or (1600 if suffix == ".png" else 960))
         if suffix == ".png":
-            from kg.map import png
-
             for text in png.missing_text(drawn):
                 click.echo(f"kg map: no font with Chinese characters found (install fonts-noto-cjk): "
                            f"{text!r} is left out of the PNG", err=True)

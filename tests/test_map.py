@@ -127,6 +127,16 @@ def test_bad_targets_and_a_missing_build_are_one_line(graph, tmp_path):
         assert len(result.stderr.strip().splitlines()) == 1 and says in result.stderr
 
 
+def test_a_png_without_pillow_is_one_line_naming_the_extra(graph, tmp_path, monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "PIL", None)  # as where Pillow is not installed: importing it fails
+    result = run("--out", str(graph.out), "--to", str(tmp_path / "m.png"))
+    assert result.exit_code == 1 and not (tmp_path / "m.png").exists()
+    assert result.stderr.strip().splitlines() == [
+        "kg map: a PNG map needs Pillow: pip install 'county-kg[png]' (or write .svg or .html)"]
+
+
 def test_text_is_escaped_and_cleaned_in_the_svg():
     nasty = 'x<script>alert("&")</script>\x01\ud800'
     root = ET.fromstring(render_svg({"510723": 3}, title=nasty, legend=nasty))

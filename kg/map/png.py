@@ -39,6 +39,11 @@ class MissingExtra(ImportError):
     """Pillow is not installed."""
 
 
+def require() -> None:
+    """Raise MissingExtra now when Pillow is not installed (before any work is done for a PNG)."""
+    _pillow()
+
+
 def _pillow():
     try:
         from PIL import Image, ImageDraw, ImageFont
