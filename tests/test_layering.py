@@ -23,9 +23,9 @@ STAGES: list[tuple[str, tuple[str, ...]]] = [
     ("rdf", ("kg.rdf",)),
     ("curation", ("kg.curation",)),
     ("store", ("kg.store", "kg.store_sync", "kg.cache", "kg.validate")),
-    ("export", ("kg.export",)),
+    ("export", ("kg.export", "kg.map")),
     ("run", ("kg.executors", "kg.build", "kg.query", "kg.add", "kg.evaluate", "kg.api")),
-    ("cli", ("kg.cli", "kg.cli_eval", "kg.cli_graph", "kg.cli_curate")),
+    ("cli", ("kg.cli", "kg.cli_eval", "kg.cli_graph", "kg.cli_curate", "kg.cli_map")),
 ]
 
 
