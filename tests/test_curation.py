@@ -243,12 +243,10 @@ def test_a_bad_line_stops_the_build_before_anything_is_written(runs, tmp_path):
 
 
 def _readme_queries() -> list[str]:
-    """The SPARQL of README's curation section: blocks opened with ```sparql curated (they answer on a curated
-    build, so test_readme_queries, which runs every plain ```sparql block on the uncurated one, leaves them
-    out) and its plain ```sparql blocks."""
-    readme = (CORPUS.parent / "README.md").read_text(encoding="utf-8")
-    section = readme.split("## Correcting facts (curation)", 1)[1].split("\n## ", 1)[0]
-    return re.findall(r"^```sparql(?: curated)?\n(.*?)^```$", section, re.M | re.S)
+    """The SPARQL of docs/curation.md (the curation guide the README points to), which answers on a
+    curated build."""
+    guide = (CORPUS.parent / "docs" / "curation.md").read_text(encoding="utf-8")
+    return re.findall(r"^```sparql(?: curated)?\n(.*?)^```$", guide, re.M | re.S)
 
 
 def test_the_readme_curation_queries_answer_on_a_curated_build(runs):
