@@ -399,6 +399,7 @@ def time_our_export(out: Path, scratch: Path) -> dict:
     import kg.store as kstore
     from kg.export import gexf, graphml, tables, turtle
     from kg.graph import merge
+    from kg.rdf import dataset
 
     t = time.perf_counter()
     facts, shards = load_cached(out)
@@ -409,7 +410,7 @@ def time_our_export(out: Path, scratch: Path) -> dict:
     del facts
     shutil.rmtree(scratch, ignore_errors=True)
     timers = _Timers()
-    for mod, name, label in ((turtle, "default_nquads", "default graph (mapping)"),
+    for mod, name, label in ((dataset, "default_nquads", "default graph (mapping)"),
                              (turtle, "write", "graph.ttl"),
                              (turtle, "write_trig_shards", "graph.trig"),
                              (turtle, "write_nquads_shards", "graph.nq"),
@@ -506,7 +507,8 @@ def run_baseline(corpus: Path, scratch: Path, query_runs: int, timeout: float = 
     import rdflib
 
     from kg import executors, read
-    from kg.export.turtle import RDF_PREFIXES, default_quads
+    from kg.rdf.dataset import default_quads
+    from kg.rdf.terms import RDF_PREFIXES
     from kg.graph import merge
     from kg.nlp.pipeline import build as build_nlp
 

@@ -1,7 +1,9 @@
 """county-kg: reports to knowledge graph. In Python: `g = kg.open("outputs")` (see `kg.api`)."""
 from __future__ import annotations
 
-__version__ = "0.1.0"
+from kg.version import __version__
+
+__all__ = ["__version__", "open"]
 
 
 def open(out="outputs", corpus=None):  # noqa: A001  (kg.open, as the API is documented)

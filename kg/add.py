@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kg import read
-from kg.export.atomic import current_umask, pid_alive
+from kg.atomic import current_umask, pid_alive
 from kg.fetch import FetchError, fetch
 
 TEMP_PREFIX = ".kg-add-"

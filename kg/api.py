@@ -20,7 +20,7 @@ from typing import Any, NamedTuple
 from kg import query as kquery
 from kg import store as kstore
 from kg.facts import ENTITY_TYPES, RELATION_TYPES
-from kg.mapping import CKG, RDF
+from kg.rdf.terms import CKG, RDF
 
 _NUMBERS = {f"http://www.w3.org/2001/XMLSchema#{t}": int for t in
             ("integer", "int", "long", "short", "byte", "nonNegativeInteger", "positiveInteger")}

@@ -1,6 +1,6 @@
 """Orchestration: what changed, the cache, workers or Dask, merge, exports.
 
-Each report goes left to right on its own (`process_report` is a pure function
+Each report goes left to right on its own (`kg.process.process_report` is a pure function
 of the file's bytes, the pipeline version, lexicons and config, which is the
 cache key); only the merge and the exports see the whole corpus. A build
 re-reads only new or changed reports; deleted reports simply drop out of the
@@ -23,8 +23,6 @@ from kg import outdir, read
 from kg.cache import FactCache, Manifest, report_key
 from kg.facts import ReportFacts
 from kg.graph import KnowledgeGraph, merge
-from kg.nlp import extract
-from kg.normalize import normalize
 
 if TYPE_CHECKING:
     from kg.curation.apply import Outcome
@@ -69,18 +67,6 @@ class BuildOptions:
     (`kg build` passes ./curation); None applies none."""
 
     curation: Path | None = None
-
-
-def process_source(nlp, source: read.Source) -> ReportFacts:
-    from kg.nlp.pipeline import lexicons_of
-
-    text = normalize(source.text, lexicons_of(nlp))
-    doc = extract.run(nlp, text, source.name, source.meta)
-    return extract.to_facts(doc, text, source)
-
-
-def process_report(nlp, path: Path, corpus: Path) -> ReportFacts:
-    return process_source(nlp, read.read_report(path, corpus))
 
 
 def export(graph: KnowledgeGraph, out: Path, shards: list | None = None, info: dict | None = None) -> list[Path]:
@@ -161,17 +147,14 @@ def _text_reader(corpus: Path, paths: dict[str, Path], nlp, config_path: Path | 
 
     def text_of(name: str):
         from kg.nlp.pipeline import config_lexicons, lexicons_of, load_config
+        from kg.process import normalized_text
 
         path = paths.get(name)
         if path is None:
             return None
-        try:
-            source = read.read_report(path, corpus)
-        except read.ReportError:
-            return None
         if not lexicons:
             lexicons.append(lexicons_of(nlp) if nlp is not None else config_lexicons(load_config(config_path)))
-        return normalize(source.text, lexicons[0])
+        return normalized_text(path, corpus, lexicons[0])
 
     return text_of
 
@@ -184,8 +167,8 @@ def _build_locked(corpus: Path, out: Path, found: list[Path], nlp, on_skip, *, w
     from kg.curation import state as curation_state
     from kg.curation.apply import Curator
     from kg.curation.rdf import curated_shard
+    from kg.atomic import together
     from kg.curation.shardcache import CuratedShards, shard_key
-    from kg.export.atomic import together
 
     keep_evidence = keep_evidence or not export_outputs  # without exports the facts are all there is
     cache_root = out / CACHE_DIR

@@ -13,10 +13,10 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kg import __version__
-from kg.export.atomic import write_bytes
+from kg.version import __version__
+from kg.atomic import write_bytes
 from kg.facts import ReportFacts
-from kg.shards import Shard
+from kg.rdf.shards import Shard
 
 # Bump when extraction code changes in a way the config digest cannot see.
 PIPELINE_VERSION = f"{__version__}+rules.4"
@@ -33,8 +33,8 @@ def code_digest() -> str:
     if _CODE_DIGEST is None:
         root = Path(__file__).resolve().parent
         files = [root / "read.py", root / "normalize.py", root / "facts.py", root / "divisions.py", root / "dates.py",
-                 root / "lexicons.py", root / "graph.py", root / "mapping.py", root / "provenance.py",
-                 root / "shards.py", *sorted((root / "nlp").glob("*.py")),
+                 root / "lexicons.py", root / "graph.py", root / "process.py", *sorted((root / "rdf").glob("*.py")),
+                 *sorted((root / "nlp").glob("*.py")),
                  # the division data by its README, which holds the data files' hashes (a test keeps them true)
                  root / "data" / "divisions" / "README.md"]
         h = hashlib.sha256()

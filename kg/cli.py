@@ -20,7 +20,7 @@ from pathlib import Path
 
 import click
 
-from kg import __version__
+from kg.version import __version__
 from kg.curation import DEFAULT_FOLDER as CURATION_DEFAULT
 
 EXIT_SKIPPED = 3
@@ -256,7 +256,7 @@ def normalize(file: Path, as_json: bool):
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 def extract(file: Path, as_json: bool):
     """Everything found in one report, with evidence, for a person to check by eye."""
-    from kg.build import process_source
+    from kg.process import process_source
     from kg.nlp.pipeline import build as build_nlp
 
     facts = process_source(build_nlp(), _read_or_exit(file))

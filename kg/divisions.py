@@ -85,7 +85,7 @@ def load() -> Divisions:
     of that. A missing, unwritable or unreadable cache only costs the parse."""
     import pickle
 
-    from kg.export.atomic import write_bytes
+    from kg.atomic import write_bytes
 
     path = _cache_file()
     try:

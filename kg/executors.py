@@ -8,7 +8,7 @@ so one worker, many workers and Dask give the same graph.
 Pool workers die with the parent (Linux: PR_SET_PDEATHSIG), ignore Ctrl-C and
 SIGTERM meant for the parent, and are killed when the parent stops reading
 their results (an error, or SIGTERM turned into an exception by the CLI).
-A report whose facts would hold a literal over `kg.shards.MAX_LITERAL_BYTES`
+A report whose facts would hold a literal over `kg.rdf.shards.MAX_LITERAL_BYTES`
 is skipped here, where its shard is made.
 """
 from __future__ import annotations
@@ -38,8 +38,8 @@ def _pipeline(config_path: str | None):
 def extract_one(job: Job, config_path: str | None = None, nlp=None) -> Result:
     """Read one report: ("ok", (facts, shard)) or ("skip", the one-line reason)."""
     from kg import read
-    from kg.build import process_report
-    from kg.shards import oversized, shard_of
+    from kg.process import process_report
+    from kg.rdf.shards import oversized, shard_of
 
     path, corpus = job
     try:

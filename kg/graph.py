@@ -61,7 +61,7 @@ def merge(all_facts: Iterable[ReportFacts], keep_evidence: bool = True, presorte
     """One node per (type, key) and one edge per (relation, source, target) over all reports.
 
     `keep_evidence=False` leaves the evidence lists empty: a build whose evidence graphs are
-    already serialised per report (kg.shards) needs none of it here, and it is most of the memory.
+    already serialised per report (kg.rdf.shards) needs none of it here, and it is most of the memory.
     `presorted=True` takes the reports as they come (already in name order), one at a time, so a
     build can stream them without holding them all.
     """

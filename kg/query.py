@@ -22,11 +22,11 @@ _BOOLEAN = NamedNode("http://www.w3.org/2001/XMLSchema#boolean")
 
 
 def prefixes() -> dict[str, str]:
-    """The prefixes every query may use undeclared: the exporters' table (`kg.export.turtle.RDF_PREFIXES`,
+    """The prefixes every query may use undeclared: the exporters' table (`kg.rdf.terms.RDF_PREFIXES`,
     the one list of the project's namespaces) plus `dcterms`, the usual spelling of Turtle's `dct`.
     Imported here, not at module level, so the query child stays light."""
-    from kg.export.turtle import RDF_PREFIXES
-    from kg.mapping import DCT
+    from kg.rdf.terms import RDF_PREFIXES
+    from kg.rdf.terms import DCT
 
     return {**RDF_PREFIXES, "dcterms": DCT}
 

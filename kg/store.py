@@ -161,7 +161,7 @@ def _remove_unread(gen: Path) -> None:
 def sweep(out_dir: Path) -> None:
     """Delete the generations no reader holds, besides the live one, and what killed builds of older
     versions left (".store.new-PID", ".store.old-PID", ".store.link-PID" whose PID is gone). Hold OUT's lock."""
-    from kg.export.atomic import pid_alive
+    from kg.atomic import pid_alive
 
     link = store_path(out_dir)
     live = os.path.realpath(link) if link.is_symlink() else None

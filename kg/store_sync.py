@@ -120,7 +120,7 @@ def _line_diff(old: bytes, new: bytes) -> tuple[list[bytes], list[bytes]]:
 def _update(out_dir: Path, old_default: bytes, new_default: bytes, gone: list[str], added: list,
             new_state: dict) -> Path:
     """Checkpoint and patch the store into a new generation (see the module docstring)."""
-    from kg.provenance import graph_iri
+    from kg.rdf.evidence import graph_iri
 
     def patch(store: Store) -> None:
         for report in gone:

@@ -13,7 +13,7 @@ from rdflib import BNode, Dataset, Graph, Namespace
 from rdflib.namespace import NamespaceManager
 from rdflib.util import guess_format
 
-from kg.export.turtle import RDF_PREFIXES
+from kg.rdf.terms import RDF_PREFIXES
 from kg.paths import ontology_dir
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
@@ -69,7 +69,7 @@ def part_of(result) -> Graph:
     graph of their own), for the build's own check: checking only what changed keeps an incremental
     build fast (pySHACL took 154 s on the whole graph of 1,000 generated reports). `kg validate`
     still checks the whole graph."""
-    from kg.export.turtle import default_nquads
+    from kg.rdf.dataset import default_nquads
     from kg.graph import merge
 
     part = merge(result.fresh_facts, keep_evidence=False)

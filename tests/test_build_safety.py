@@ -105,7 +105,7 @@ def _tmpfs(path: Path, size_kib: int):
 # ---- case 8: a literal over the limit skips its report, the rest build, every output parses --------
 
 def test_a_report_whose_facts_hold_a_literal_over_the_limit_is_skipped_and_the_rest_build(tmp_path, nlp):
-    from kg.shards import MAX_LITERAL_BYTES
+    from kg.rdf.shards import MAX_LITERAL_BYTES
 
     corpus, out = _corpus(tmp_path / "corpus"), tmp_path / "out"
     build(corpus, out, nlp=nlp)
@@ -125,8 +125,8 @@ def test_a_report_whose_facts_hold_a_literal_over_the_limit_is_skipped_and_the_r
 def test_the_shard_guard_names_the_field_whatever_the_source_of_the_literal(nlp):
     """The guard in the worker does not rely on the reader's own limits: any string of the facts counts."""
     from kg import read
-    from kg.build import process_source
-    from kg.shards import MAX_LITERAL_BYTES, oversized, shard_of
+    from kg.process import process_source
+    from kg.rdf.shards import MAX_LITERAL_BYTES, oversized, shard_of
 
     facts = process_source(nlp, read.read_report(CORPUS / REAL[0], CORPUS))
     assert oversized(facts, shard_of(facts)) is None  # a real report is far under the limit

@@ -10,7 +10,7 @@ import json
 import re
 import shutil
 from pathlib import Path
-from urllib.parse import quote
+
 
 import networkx as nx
 import pytest
@@ -21,6 +21,7 @@ from pyoxigraph import RdfFormat, Store
 import kg
 from kg.build import BuildOptions, build
 from kg.cli import main
+from kg.rdf.terms import slug
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 R000 = "000_820299a8950da9aa.txt"   # Traditional, glosses: 盐亭县
@@ -46,7 +47,7 @@ HAND = """\
 
 
 def _iri(kind: str, label: str) -> rdflib.URIRef:
-    return rdflib.URIRef(f"{ID}{kind}/{quote(label, safe='')}")
+    return rdflib.URIRef(f"{ID}{kind}/{slug(label)}")
 
 
 _DECIMAL = re.compile(rb'"(-?\d+\.\d*?)0+"(\^\^<http://www.w3.org/2001/XMLSchema#decimal>)')

@@ -112,7 +112,7 @@ def test_the_header_ends_at_the_body_and_keeps_its_opening():
 
 def test_a_sidecar_date_wins_and_the_text_fills_in_otherwise(tmp_path, nlp):
     from kg import read
-    from kg.build import process_source
+    from kg.process import process_source
 
     src = ROOT / "corpus" / "003_be5d3f317b1676cc.txt"
     corpus = tmp_path / "c"

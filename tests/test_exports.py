@@ -17,8 +17,9 @@ from kg_sample_graph import NASTY, NASTY_CLEAN, real_exports, sample_facts, samp
 from kg.export import export_all
 from kg.facts import Entity, ReportFacts
 from kg.graph import merge
-from kg.mapping import _safe, contract_triples
-from kg.taxonomy import classify, load_families
+from kg.rdf.contract import contract_triples
+from kg.rdf.terms import safe_text
+from kg.rdf.taxonomy import classify, load_families
 
 CKG = rdflib.Namespace("https://w3id.org/county-kg/ontology#")
 FILES = ("graph.ttl", "graph.trig", "graph.nq", "graph.graphml", "graph.gexf", "nodes.csv", "edges.csv")
@@ -289,19 +290,20 @@ def test_real_corpus_exports_are_byte_identical_on_rebuild(real, tmp_path):
 # ---- any label at all ------------------------------------------------------------
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.text(min_size=1, max_size=30).filter(lambda s: bool(_safe(s))))
+@given(st.text(min_size=1, max_size=30).filter(lambda s: bool(safe_text(s))))
 def test_any_label_survives_graphml_gexf_and_turtle(label):
     """Whatever a label holds, each reader gets back the label less the characters XML 1.0 forbids."""
     import io
 
-    from kg.export import gexf, graphml, turtle
+    from kg.export import gexf, graphml
+    from kg.rdf.dataset import default_quads
 
     g = merge([ReportFacts("r.txt", {}, [Entity("Group", label, label)])])
-    want = _safe(label)
+    want = safe_text(label)
     nid = f"Group:{want}"
     assert nx.read_graphml(io.BytesIO(graphml.to_xml(g))).nodes[nid]["label"] == want
     assert nx.read_gexf(io.BytesIO(gexf.to_xml(g))).nodes[nid]["label"] == want
-    ttl = pyoxigraph.serialize([pyoxigraph.Triple(q.subject, q.predicate, q.object) for q in turtle.default_quads(g)],
+    ttl = pyoxigraph.serialize([pyoxigraph.Triple(q.subject, q.predicate, q.object) for q in default_quads(g)],
                                format=pyoxigraph.RdfFormat.TURTLE)
     parsed = rdflib.Graph().parse(data=ttl.decode("utf-8"), format="turtle")
     assert want in {str(o) for o in parsed.objects(None, rdflib.RDFS.label)}

@@ -160,9 +160,9 @@ def test_one_worker_many_workers_and_dask_give_identical_graphs(small_corpus, tm
 
 
 def test_cache_entry_gives_the_facts_back_with_or_without_their_evidence(small_corpus, tmp_path, nlp):
-    from kg.build import process_report
+    from kg.process import process_report
     from kg.cache import FactCache
-    from kg.shards import shard_of
+    from kg.rdf.shards import shard_of
 
     facts = process_report(nlp, small_corpus / "000_820299a8950da9aa.txt", small_corpus)
     cache = FactCache(tmp_path / "cache")

@@ -14,9 +14,10 @@ from pathlib import Path
 import pytest
 
 from kg import read
-from kg.build import build, process_report
+from kg.build import build
+from kg.process import process_report
 from kg.normalize import MAX_SENTENCE, normalize
-from kg.shards import shard_of
+from kg.rdf.shards import shard_of
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 REAL = sorted(CORPUS.glob("*.txt"))

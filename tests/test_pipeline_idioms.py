@@ -13,7 +13,8 @@ import spacy
 from thinc.api import Config
 
 from kg import lexicons
-from kg.build import _config_digest, process_report
+from kg.build import _config_digest
+from kg.process import process_report
 from kg.nlp import extract
 from kg.nlp.pipeline import build, config_digest, default_config_path, lexicons_of
 from kg.normalize import normalize

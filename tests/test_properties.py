@@ -18,7 +18,7 @@ from kg import read
 from kg.csvsafe import cell
 from kg.facts import Entity, Evidence, Relation, ReportFacts
 from kg.graph import merge
-from kg.mapping import _safe, slug
+from kg.rdf.terms import safe_text, slug
 from kg.normalize import normalize
 
 from offset_checks import check_offsets
@@ -69,7 +69,7 @@ def test_normalising_twice_changes_nothing(original):
 # ---- every exporter: any label comes back (less what XML 1.0 and RDF cannot carry)
 
 FILES = ("graph.ttl", "graph.trig", "graph.nq", "graph.graphml", "graph.gexf", "nodes.csv")
-LABEL = st.text(min_size=1, max_size=25).filter(lambda s: bool(_safe(s).strip()))
+LABEL = st.text(min_size=1, max_size=25).filter(lambda s: bool(safe_text(s).strip()))
 
 
 def _facts(label: str, report: str) -> list[ReportFacts]:
@@ -99,7 +99,7 @@ def _rdf_values(path: Path, fmt: str, predicate: str) -> tuple[set[str], set[str
 def test_any_label_and_report_name_round_trip_through_every_exporter(label, report):
     from kg.export import export_all
 
-    want, want_report = _safe(label), _safe(report)
+    want, want_report = safe_text(label), safe_text(report)
     assume(not slug(want).endswith(".") and not slug(want_report).endswith("."))  # test_iri_ending_in_a_dot
     with tempfile.TemporaryDirectory() as d:
         out = Path(d)
@@ -111,7 +111,7 @@ def test_any_label_and_report_name_round_trip_through_every_exporter(label, repo
                 assert want_report in values, name
             if fmt != "turtle":  # the evidence sentence lives in the report's named graph
                 for values in _rdf_values(out / name, fmt, "https://w3id.org/county-kg/ontology#text"):
-                    assert _safe(f"盐亭县实施{label}。") in values, name
+                    assert safe_text(f"盐亭县实施{label}。") in values, name
         gml = nx.read_graphml(out / "graph.graphml")
         gexf = nx.read_gexf(out / "graph.gexf")
         for G in (gml, gexf):

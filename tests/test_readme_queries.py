@@ -17,6 +17,7 @@ from kg.cli_graph import render
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 QUERIES = sorted((ROOT / "queries").glob("*.rq"))
+COOKBOOK = (ROOT / "docs" / "queries.md").read_text(encoding="utf-8")
 SHOWN_ROWS = 3   # how many first rows the shipped-queries table shows
 CELL = 30        # longer cells are cut there, ending with …
 
@@ -61,6 +62,23 @@ def test_a_readme_sparql_snippet_runs_as_pasted_and_answers(built, index):
     _, out = built
     names, rows = kq.query(out, _blocks("sparql")[index][0])  # prefixes undeclared: kg query declares them
     assert names and rows
+
+
+def _cookbook_blocks() -> list[str]:
+    return re.findall(r"^```sparql\n(.*?)^```$", COOKBOOK, re.M | re.S)
+
+
+def test_the_cookbook_lists_every_shipped_query():
+    names = set(re.findall(r"^\| `([^`]+\.rq)`", COOKBOOK, re.M))
+    assert names == {p.name for p in QUERIES}, "docs/queries.md's table must list every file in queries/"
+    assert len(_cookbook_blocks()) >= 5
+
+
+@pytest.mark.parametrize("index", range(len(_cookbook_blocks())))
+def test_a_cookbook_query_runs_as_pasted_and_answers(built, index):
+    _, out = built
+    names, rows = kq.query(out, _cookbook_blocks()[index])
+    assert names and rows, f"docs/queries.md query {index + 1} answers nothing on the corpus build"
 
 
 def _cells(row) -> list[str]:

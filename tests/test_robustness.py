@@ -456,9 +456,9 @@ def test_sigkill_mid_build_keeps_old_outputs_and_the_next_build_matches_a_clean_
     (out / f".store.new-{proc.pid}").mkdir()
     (out / f".store.new-{proc.pid}" / "000001.sst").write_bytes(b"\0" * 1024)
 
-    from kg.export import atomic
+    from kg.atomic import sweep_again
 
-    atomic._swept.clear()  # this test process wrote into OUT already: let it look again, as a new build would
+    sweep_again()  # this test process wrote into OUT already: let it look again, as a new build would
     res = build(big, out, nlp=nlp)
     assert res.skipped == [] and res.cached >= 3 + 2 and res.cached + res.extracted == 17
     build(big, fresh, nlp=nlp)

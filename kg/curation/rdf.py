@@ -13,7 +13,7 @@ ckg:object: for a rejected fact, the triple that was removed), with
 The agent is the "by" itself when it is an absolute IRI (https://orcid.org/…, mailto:…), else
 `kgid:agent/<by>`, a prov:Agent labelled with the "by" as written. The evidence an `add` gives its
 fact (rule `curation.add`, with its sentence) is that same Curation node, so the sentence pattern
-of kg.provenance finds an added fact's sentence too, and `?ev a ckg:Curation` tells it from a rule's.
+of kg.rdf.evidence finds an added fact's sentence too, and `?ev a ckg:Curation` tells it from a rule's.
 """
 from __future__ import annotations
 
@@ -27,9 +27,9 @@ from pyoxigraph import RdfFormat, parse, serialize
 
 from kg.curation.apply import Record
 from kg.facts import ReportFacts
-from kg.mapping import ID, PROV, RDF, RDFS, XSD, ckg, node_iri, nt_ckg, nt_literal, nt_report, slug
-from kg.provenance import evidence_iri, graph_iri
-from kg.shards import Shard, shard_of
+from kg.rdf.terms import ID, PROV, RDF, RDFS, XSD, ckg, node_iri, nt_ckg, nt_literal, nt_report, slug
+from kg.rdf.evidence import evidence_iri, graph_iri
+from kg.rdf.shards import Shard, shard_of
 
 _XSD_DATETIME = re.compile(r"-?\d{4,}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)?")
 _ABSOLUTE_IRI = re.compile(r"(https?|mailto|urn|did|tag):[^\s<>\"{}|\\^`]+")

@@ -14,9 +14,9 @@ import hashlib
 import json
 from pathlib import Path
 
+from kg.atomic import write_bytes
 from kg.curation.format import Correction
-from kg.export.atomic import write_bytes
-from kg.shards import Shard
+from kg.rdf.shards import Shard
 
 _CODE: str | None = None
 

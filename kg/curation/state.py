@@ -35,7 +35,7 @@ def _ident(c: Correction) -> list:
 
 def save(state_dir: Path, folder: Path | None, outcome: Outcome) -> None:
     """Write the outcome (atomically; inside the build's `together()` block it joins the outputs)."""
-    from kg.export.atomic import write_bytes
+    from kg.atomic import write_bytes
 
     data = {
         "folder": str(folder) if folder is not None else None,

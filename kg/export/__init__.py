@@ -4,6 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from kg.graph import KnowledgeGraph
+from kg.rdf import dataset
 
 
 def export_all(graph: KnowledgeGraph, out: Path, store: bool = True, shards: list | None = None,
@@ -26,9 +27,9 @@ def export_all(graph: KnowledgeGraph, out: Path, store: bool = True, shards: lis
     from kg import store as kstore
     from kg.cache import code_digest
     from kg.export import gexf, graphml, tables, turtle
-    from kg.export.atomic import together
+    from kg.atomic import together
     from kg.outdir import exclusive
-    from kg.shards import shards_of_merged
+    from kg.rdf.shards import shards_of_merged
     from kg.store_sync import prepare
 
     out = Path(out)
@@ -37,7 +38,7 @@ def export_all(graph: KnowledgeGraph, out: Path, store: bool = True, shards: lis
         shards = shards_of_merged(graph)
     shards = sorted(shards, key=lambda s: s.report)
     with exclusive(out), together() as batch:
-        default_nq = turtle.default_nquads(graph)
+        default_nq = dataset.default_nquads(graph)
         nq = turtle.write_nquads_shards(default_nq, shards, out / "graph.nq")
         # The store load is Rust that releases the GIL: it runs in a thread beside the Python exporters
         # (leaving the `with` waits for it, also when an exporter fails).

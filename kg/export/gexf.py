@@ -17,7 +17,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from kg import __version__
+from kg.version import __version__
 from kg.export.xmldoc import attr, element, start_tag, to_bytes, write_streamed
 from kg.export.tables import NODE_ATTRIBUTES
 from kg.export.tables import rows as table_rows

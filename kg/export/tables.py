@@ -18,13 +18,13 @@ import csv
 import io
 from pathlib import Path
 
-from kg.alignments import iso_date
+from kg.rdf.alignments import iso_date
 from kg.csvsafe import cell
-from kg.export.atomic import write_bytes
+from kg.atomic import write_bytes
 from kg.geo import coordinates
 from kg.graph import KnowledgeGraph
-from kg.mapping import _safe, node_iri, report_iri
-from kg.taxonomy import families_of
+from kg.rdf.terms import safe_text, node_iri, report_iri
+from kg.rdf.taxonomy import families_of
 
 # column -> Python type; exporters declare these types (int -> int/integer, float -> double).
 NODE_COLUMNS: dict[str, type] = {
@@ -55,7 +55,7 @@ INITIATIVES = ("Programme", "Mechanism")
 
 
 def node_id(ref: tuple[str, str]) -> str:
-    return f"{ref[0]}:{_safe(ref[1])}"
+    return f"{ref[0]}:{safe_text(ref[1])}"
 
 
 def _report_dates(g: KnowledgeGraph) -> dict[str, str]:
@@ -97,16 +97,16 @@ def _facts(n, g: KnowledgeGraph) -> dict:
     if n.type == "Target":
         for k in FIGURE_COLUMNS:
             v = a.get(k)
-            out[k] = (float(v) if k in ("value", "value_max") else _safe(str(v))) if v is not None else None
+            out[k] = (float(v) if k in ("value", "value_max") else safe_text(str(v))) if v is not None else None
         out["kind"] = out["kind"] or "achieved"  # as the RDF says (ckg:targetKind)
         out["unit"] = out["unit"] if out["unit"] is not None else ""
     elif n.type == "Official":
         titles = a.get("titles") or []
-        out["titles"] = "; ".join(_safe(t) for t in titles) if titles else None
+        out["titles"] = "; ".join(safe_text(t) for t in titles) if titles else None
         county = a.get("county")
         if county:
             node = g.nodes.get(("County", county))
-            out["county"] = _safe(node.label if node is not None else str(county))
+            out["county"] = safe_text(node.label if node is not None else str(county))
     return out
 
 
@@ -116,21 +116,21 @@ def node_rows(g: KnowledgeGraph) -> list[dict]:
     dates = _report_dates(g)
     for name in sorted(g.reports):
         day = dates.get(name)
-        rows.append({"id": node_id(("Report", name)), "iri": report_iri(name).value, "label": _safe(name),
+        rows.append({"id": node_id(("Report", name)), "iri": report_iri(name).value, "label": safe_text(name),
                      "type": "Report", "family": None, "code": None, "latitude": None, "longitude": None,
                      "reports": 1, "first_date": day, "last_date": day, **dict.fromkeys(FIGURE_COLUMNS),
-                     "titles": None, "county": None, "start": day, "report_files": _safe(name)})
+                     "titles": None, "county": None, "start": day, "report_files": safe_text(name)})
     fams = families_of(g)
     for n in g.sorted_nodes():
         code = n.attrs.get("code") if n.type == "County" else None
         pos = coordinates(code) if code else None
         rows.append({
-            "id": node_id(n.ref), "iri": node_iri(n.ref, n).value, "label": _safe(n.label), "type": n.type,
+            "id": node_id(n.ref), "iri": node_iri(n.ref, n).value, "label": safe_text(n.label), "type": n.type,
             "family": fams.get(n.ref), "code": str(code) if code else None,
             "latitude": pos[0] if pos else None, "longitude": pos[1] if pos else None,
             "reports": len(n.reports), "first_date": _first_date(dates, n.reports),
             "last_date": _last_date(dates, n.reports), **_facts(n, g), "start": _first_date(dates, n.reports),
-            "report_files": ";".join(_safe(r) for r in sorted(n.reports)),
+            "report_files": ";".join(safe_text(r) for r in sorted(n.reports)),
         })
     return rows
 
@@ -145,7 +145,7 @@ def edge_rows(g: KnowledgeGraph, ids: set[str] | None = None) -> list[dict]:
         if s in ids and t in ids:
             rows.append({"id": f"e{len(rows)}", "source": s, "target": t, "relation": e.type,
                          "weight": len(e.reports), "start": _first_date(dates, e.reports),
-                         "report_files": ";".join(_safe(r) for r in sorted(e.reports))})
+                         "report_files": ";".join(safe_text(r) for r in sorted(e.reports))})
     return rows
 
 
@@ -162,10 +162,10 @@ def timeline_rows(g: KnowledgeGraph) -> list[dict]:
                 or initiative.type not in INITIATIVES:
             continue
         code = county.attrs.get("code")
-        rows.append({"county": _safe(county.label), "code": str(code) if code else None,
-                     "initiative": _safe(initiative.label), "kind": initiative.type,
+        rows.append({"county": safe_text(county.label), "code": str(code) if code else None,
+                     "initiative": safe_text(initiative.label), "kind": initiative.type,
                      "first_date": _first_date(dates, e.reports), "last_date": _last_date(dates, e.reports),
-                     "reports": len(e.reports), "report_files": ";".join(_safe(r) for r in sorted(e.reports))})
+                     "reports": len(e.reports), "report_files": ";".join(safe_text(r) for r in sorted(e.reports))})
     rows.sort(key=lambda r: (r["first_date"] is None, r["first_date"] or "", r["county"], r["initiative"], r["kind"]))
     return rows
 

@@ -66,7 +66,7 @@ def to_bytes(lines) -> bytes:
 
 def write_streamed(path, lines) -> None:
     """Write an XML document line by line, atomically: no tree of the whole graph in memory."""
-    from kg.export.atomic import atomic_path
+    from kg.atomic import atomic_path
 
     with atomic_path(path) as tmp, open(tmp, "w", encoding="utf-8", newline="") as fh:
         fh.write(_DECLARATION)

@@ -22,11 +22,11 @@ from dataclasses import replace
 
 from pyoxigraph import NamedNode
 
-from kg import __version__
+from kg.version import __version__
 from kg.facts import Evidence
 from kg.graph import Edge, KnowledgeGraph
-from kg.mapping import (ID, NT_XSD_INTEGER, PROV, RDF, ckg, contract_lines, node_iri, nquads, nt_ckg,
-                        nt_literal, nt_report, report_iri)
+from kg.rdf.contract import contract_lines
+from kg.rdf.terms import (ID, NT_XSD_INTEGER, PROV, RDF, ckg, node_iri, nquads, nt_ckg, nt_literal, nt_report, report_iri)
 
 _A = NamedNode(RDF + "type")
 _DERIVED = NamedNode(PROV + "wasDerivedFrom")
@@ -82,7 +82,7 @@ def sentence_iri(ev: Evidence) -> NamedNode:
     return NamedNode(f"{report_iri(ev.report).value}#s{int(ev.start)}-{int(ev.end)}")
 
 
-# Statements are written as N-Quads text (see kg.mapping.contract_lines: a figure-dense report has
+# Statements are written as N-Quads text (see kg.rdf.contract.contract_lines: a figure-dense report has
 # thousands, and a pyoxigraph object per term was most of a shard's cost).
 def _iri(term: NamedNode) -> str:
     return f"<{term.value}>"

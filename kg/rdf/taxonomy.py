@@ -16,10 +16,9 @@ from pathlib import Path
 from pyoxigraph import DefaultGraph, Literal, NamedNode, Quad
 
 from kg.graph import KnowledgeGraph
-from kg.mapping import RDF, RDFS, SKOS, ckg, node_iri, ordered
+from kg.rdf.terms import RDF, RDFS, SCHEME, SKOS, ckg, node_iri, ordered
 
-FAMILIES_FILE = Path(__file__).resolve().parent / "data" / "taxonomy" / "families.jsonl"
-SCHEME = "https://w3id.org/county-kg/taxonomy"
+FAMILIES_FILE = Path(__file__).resolve().parent.parent / "data" / "taxonomy" / "families.jsonl"
 UNCLASSIFIED = "unclassified"
 INITIATIVE_TYPES = ("Programme", "Mechanism")
 

@@ -15,10 +15,8 @@ from pyoxigraph import DefaultGraph, Literal, NamedNode, Quad
 
 from kg.geo import coordinates
 from kg.graph import KnowledgeGraph, Node
-from kg.mapping import DCT, ID, PROV, RDF, RDFS, XSD, _safe, ckg, node_iri, report_iri, slug, zh, ordered
+from kg.rdf.terms import DCT, GEO, ID, ORG, PROV, RDF, RDFS, XSD, ckg, node_iri, ordered, report_iri, safe_text, slug, zh
 
-ORG = "http://www.w3.org/ns/org#"
-GEO = "http://www.w3.org/2003/01/geo/wgs84_pos#"
 
 # Which county organ a title names: first rule whose cue the title holds wins.
 # None: the post is below the county (town, village, community) and its organ is not known.
@@ -95,7 +93,7 @@ def report_triples(g: KnowledgeGraph) -> list[tuple]:
         if re.fullmatch(r"https?://[^\s<>\"{}|\\^`]+", url):
             out.append((r, NamedNode(DCT + "source"), NamedNode(url)))
         elif url:
-            out.append((r, NamedNode(DCT + "source"), Literal(_safe(url))))
+            out.append((r, NamedNode(DCT + "source"), Literal(safe_text(url))))
         day = iso_date(meta.get("date"))
         if day:
             out.append((r, NamedNode(DCT + "date"), Literal(day, datatype=NamedNode(XSD + "date"))))

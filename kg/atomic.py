@@ -46,6 +46,12 @@ _TEMP = re.compile(r"\..+\.(\d+)\.[A-Za-z0-9_]{8}\.tmp")
 _swept: set[str] = set()
 
 
+def sweep_again() -> None:
+    """Forget which folders this process swept: the next write into each looks for stale temp files
+    again (for a long-lived process, such as a notebook or a test, that outlives a killed writer)."""
+    _swept.clear()
+
+
 def _remove_stale(folder: Path) -> None:
     """Delete the temp files that killed writers left in `folder` (their PID no longer runs).
 

@@ -50,9 +50,9 @@ def _strip_prefixes(trig: bytes) -> bytes:
 
 
 def shard_of_graph(graph: KnowledgeGraph, report: str) -> Shard:
-    """N-Quads as written by `kg.provenance` (text), TriG by Oxigraph from those quads."""
-    from kg.export.turtle import RDF_PREFIXES
-    from kg.provenance import evidence_nquads
+    """N-Quads as written by `kg.rdf.evidence` (text), TriG by Oxigraph from those quads."""
+    from kg.rdf.terms import RDF_PREFIXES
+    from kg.rdf.evidence import evidence_nquads
 
     nquads = evidence_nquads(graph)
     trig = serialize(parse(nquads, format=RdfFormat.N_QUADS), format=RdfFormat.TRIG, prefixes=RDF_PREFIXES)
@@ -66,7 +66,7 @@ def shard_of(facts: ReportFacts) -> Shard:
 
 def shards_of_merged(graph: KnowledgeGraph) -> list[Shard]:
     """Shards for a graph built by hand (no per-report facts at hand): one per report, sorted."""
-    from kg.provenance import report_views
+    from kg.rdf.evidence import report_views
 
     views = report_views(graph)
     return [shard_of_graph(views[r], r) for r in sorted(views)]
