@@ -168,6 +168,7 @@ def _build_locked(corpus: Path, out: Path, found: list[Path], nlp, on_skip, *, w
     from kg.curation.apply import Curator
     from kg.curation.rdf import curated_shard
     from kg.atomic import together
+    from kg.curation.shardcache import CuratedShards, shard_key
 
     keep_evidence = keep_evidence or not export_outputs  # without exports the facts are all there is
     cache_root = out / CACHE_DIR
@@ -184,6 +185,8 @@ def _build_locked(corpus: Path, out: Path, found: list[Path], nlp, on_skip, *, w
     entries.sort(key=lambda e: e[0])
     todo = [(str(path), str(corpus)) for _, path, _, _, cached in entries if not cached]
     curator = Curator(corrections, _text_reader(corpus, {e[0]: e[1] for e in entries}, nlp, config_path))
+    curated = CuratedShards(cache_root)
+    used_curated: set[str] = set()
     failed: dict[str, str] = {}
     if executor == "dask":
         results = executors.run_dask(todo, scheduler, config)
@@ -245,14 +248,23 @@ def _build_locked(corpus: Path, out: Path, found: list[Path], nlp, on_skip, *, w
             yield facts
 
     def curate(facts: ReportFacts, shard, key):
-        """The report's facts after the corrections, and its shard rebuilt from them (the cached
-        entry keeps the rules' facts: the cache key never sees the curation)."""
-        if not any(item.evidence for item in (*facts.entities, *facts.relations)) and key:
+        """The report's facts after the corrections, and its shard rebuilt from them (the fact cache
+        keeps the rules' facts: its key never sees the curation), or kept from an earlier build."""
+        ckey = shard_key(key, curator.relevant(facts)) if key else None
+        kept_shard = curated.get(facts.report, ckey) if ckey else None
+        if kept_shard is None and key and not any(item.evidence for item in (*facts.entities, *facts.relations)):
             full_hit = cache.get(key, evidence=True)  # the shard needs the evidence the merge skips
             if full_hit is not None:
                 facts = full_hit[0]
         records = curator.apply(facts)
-        return facts, (curated_shard(facts, records) if records else shard)
+        if not records:  # nothing it names is in this report: the rules' shard stands
+            return facts, shard
+        if ckey:
+            used_curated.add(ckey)
+        if kept_shard is not None:
+            return facts, kept_shard
+        made = curated_shard(facts, records)
+        return facts, (curated.put(ckey, made) if ckey else made)
 
     info: dict = {}
     try:
@@ -266,6 +278,7 @@ def _build_locked(corpus: Path, out: Path, found: list[Path], nlp, on_skip, *, w
     finally:
         results.close()  # a build stopped mid-way (an error, SIGTERM) stops its workers now
     cache.prune({r["key"] for r in manifest.reports.values() if r.get("key")})
+    curated.prune(used_curated)
     return BuildResult(graph, kept, skipped, outputs, extracted=extracted, cached=hits,
                        store_update=info.get("store", ""), fresh=fresh_names, fresh_facts=fresh_facts,
                        warnings=warnings, curation=outcome if options.curation is not None else None)

@@ -118,6 +118,7 @@ def runs(tmp_path_factory, nlp):
     files = {n: (out / n).read_bytes() for n in ("graph.ttl", "graph.nq", "graph.graphml", "edges.csv")}
     again = build(corpus, out, nlp=nlp, keep_evidence=False, keep_facts=False, options=opts)
     steps["again"] = (again, files == {n: (out / n).read_bytes() for n in files})
+    steps["curated shards"] = len(list((out / ".cache" / "curated").glob("*/*.nq")))
     (corpus / R000).unlink()
     steps["status"] = runner.invoke(main, ["status", "--corpus", str(corpus), "--out", str(out),
                                            "--curation", str(cur)])
@@ -204,6 +205,7 @@ def test_the_cache_holds_rule_output_and_a_curation_change_alone_rebuilds(runs):
     assert only.startswith("read 0 report(s), 5 from the cache\n")
     again, same = steps["again"]  # and nothing changed since: the same bytes again
     assert (again.extracted, again.cached, same) == (0, 5, True)
+    assert steps["curated shards"] == 2  # the curated graphs of 000 and 004 kept, older ones pruned
     # the kg curate line took effect at the next build, with no report read
     assert json.loads(steps["curate"])["by"] == "tester"
     before, after = steps["incremental"][1], steps["curation only"][1]

@@ -44,6 +44,7 @@ def label_key(text: str) -> str:
     return loose(norm or text)
 
 
+@lru_cache(maxsize=4096)
 def normalized_label(text: str) -> str:
     """The label an entity gets from a person's text (a rename's "to", an add's new entity)."""
     from kg.normalize import normalize
@@ -134,11 +135,18 @@ class Curator:
             return any((e.type, loose(e.label)) in self.sources for e in facts.entities)
         return False
 
+    def _mine(self, report: str) -> list[int]:
+        return sorted(set(self.per_report.get(report, [])) | set(self.global_))
+
+    def relevant(self, facts: ReportFacts) -> list[Correction]:
+        """The corrections `apply` goes through for this report (what its curated shard depends on)."""
+        return [self.corrections[i] for i in self._mine(facts.report)] if self.touches(facts) else []
+
     def apply(self, facts: ReportFacts) -> list[Record]:
         """Apply, in order, every correction that concerns this report; changes `facts` in place."""
         if not self.touches(facts):
             return []
-        mine = sorted(set(self.per_report.get(facts.report, [])) | set(self.global_))
+        mine = self._mine(facts.report)
         state = _Facts(facts, self.text_of)
         records: list[Record] = []
         for i in mine:
