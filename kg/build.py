@@ -17,7 +17,7 @@ import gc
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from kg import outdir, read
 from kg.cache import FactCache, Manifest, report_key
@@ -25,6 +25,9 @@ from kg.facts import ReportFacts
 from kg.graph import KnowledgeGraph, merge
 from kg.nlp import extract
 from kg.normalize import normalize
+
+if TYPE_CHECKING:
+    from kg.curation.apply import Outcome
 
 CACHE_DIR = outdir.STATE_DIR
 
@@ -56,6 +59,16 @@ class BuildResult:
     fresh: list[str] = field(default_factory=list)  # the reports read this time (not from the cache)
     fresh_facts: list[ReportFacts] = field(default_factory=list)  # their facts
     warnings: list[str] = field(default_factory=list)  # one line each: built, but not all of it used
+    curation: Outcome | None = None  # what the corrections did (kg.curation.apply.Outcome); None: no folder
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    """How a build runs, beyond what it reads and writes (one value, so `build` need not grow a keyword
+    per setting). `curation`: the folder of `*.jsonl` corrections applied to the facts after extraction
+    (`kg build` passes ./curation); None applies none."""
+
+    curation: Path | None = None
 
 
 def process_source(nlp, source: read.Source) -> ReportFacts:
@@ -112,7 +125,7 @@ def build(corpus: Path, out: Path, nlp=None, on_skip: Callable[[str], None] | No
           config_path: Path | None = None, progress: bool = False, export_outputs: bool = True,
           keep_evidence: bool = True, keep_facts: bool = True,
           on_warning: Callable[[str], None] | None = None, lock_wait: float | None = None,
-          on_wait: Callable[[str], None] | None = None) -> BuildResult:
+          on_wait: Callable[[str], None] | None = None, options: BuildOptions | None = None) -> BuildResult:
     """Build OUT from CORPUS, re-reading only what changed since the last build into OUT.
 
     Reports are merged one at a time in name order as they come, from the cache or from the workers,
@@ -123,21 +136,54 @@ def build(corpus: Path, out: Path, nlp=None, on_skip: Callable[[str], None] | No
     Raises EmptyCorpus (no report), kg.outdir.OutputError (OUT cannot be written: before any report
     is read, or while writing, naming the file; no output is then replaced) and kg.outdir.OutputBusy
     (another build held OUT for longer than `lock_wait` seconds; None waits, calling `on_wait` once).
+
+    The corrections of `options.curation` apply to every report's facts, cached or read now (the
+    cache keeps what the rules said); a bad curation line raises kg.curation.CurationError (one line,
+    FILE:LINE) before anything is read or written.
     """
+    from kg import curation
+
+    options = options or BuildOptions()
     corpus, out = Path(corpus), Path(out)
+    corrections = curation.load(options.curation) if options.curation is not None else []
     found = reports_of(corpus)
     outdir.check_writable(out)
     with outdir.exclusive(out, wait=lock_wait, on_wait=on_wait):
         return _build_locked(corpus, out, found, nlp, on_skip, workers=workers, executor=executor,
                              scheduler=scheduler, full=full, config_path=config_path, progress=progress,
                              export_outputs=export_outputs, keep_evidence=keep_evidence, keep_facts=keep_facts,
-                             on_warning=on_warning)
+                             on_warning=on_warning, corrections=corrections, options=options)
+
+
+def _text_reader(corpus: Path, paths: dict[str, Path], nlp, config_path: Path | None):
+    """report name -> its normalised Text (None if it cannot be read), for the curation's `add`s."""
+    lexicons = []
+
+    def text_of(name: str):
+        from kg.nlp.pipeline import config_lexicons, lexicons_of, load_config
+
+        path = paths.get(name)
+        if path is None:
+            return None
+        try:
+            source = read.read_report(path, corpus)
+        except read.ReportError:
+            return None
+        if not lexicons:
+            lexicons.append(lexicons_of(nlp) if nlp is not None else config_lexicons(load_config(config_path)))
+        return normalize(source.text, lexicons[0])
+
+    return text_of
 
 
 def _build_locked(corpus: Path, out: Path, found: list[Path], nlp, on_skip, *, workers: int, executor: str,
                   scheduler, full: bool, config_path: Path | None, progress: bool, export_outputs: bool,
-                  keep_evidence: bool, keep_facts: bool, on_warning) -> BuildResult:
+                  keep_evidence: bool, keep_facts: bool, on_warning, corrections: list,
+                  options: BuildOptions) -> BuildResult:
     from kg import executors
+    from kg.curation import state as curation_state
+    from kg.curation.apply import Curator
+    from kg.curation.rdf import curated_shard
     from kg.export.atomic import together
 
     keep_evidence = keep_evidence or not export_outputs  # without exports the facts are all there is
@@ -154,6 +200,8 @@ def _build_locked(corpus: Path, out: Path, found: list[Path], nlp, on_skip, *, w
         entries.append((name, path, digest, key, bool(key) and not full and cache.has(key)))
     entries.sort(key=lambda e: e[0])
     todo = [(str(path), str(corpus)) for _, path, _, _, cached in entries if not cached]
+    curator = Curator(corrections, _text_reader(corpus, {e[0]: e[1] for e in entries}, nlp, config_path))
+    failed: dict[str, str] = {}
     if executor == "dask":
         results = executors.run_dask(todo, scheduler, config)
     elif nlp is not None or workers <= 1 or len(todo) < 2:
@@ -187,6 +235,7 @@ def _build_locked(corpus: Path, out: Path, found: list[Path], nlp, on_skip, *, w
                 status, value = next(results) if not cached else executors.extract_one(
                     (str(path), str(corpus)), config, nlp)
                 if status != "ok":
+                    failed[name] = value
                     skipped.append(value)
                     manifest.reports[name] = {"digest": digest, "key": None, "status": "failed", "reason": value}
                     if on_skip:
@@ -195,11 +244,13 @@ def _build_locked(corpus: Path, out: Path, found: list[Path], nlp, on_skip, *, w
                 facts, shard = value
                 if key:  # keep the shard on disk, not in memory
                     shard = cache.put(key, facts, shard)
-                if not keep_evidence:
-                    facts = _without_evidence(facts)
                 fresh_names.append(name)
-                if keep_fresh:
-                    fresh_facts.append(facts)
+            if curator and curator.touches(facts):
+                facts, shard = curate(facts, shard, key)
+            if not keep_evidence:
+                facts = _without_evidence(facts)
+            if hit is None and keep_fresh:
+                fresh_facts.append(facts)
             manifest.reports[name] = {"digest": digest, "key": key, "status": "ok"}
             for line in facts.warnings:
                 warnings.append(line)
@@ -210,19 +261,31 @@ def _build_locked(corpus: Path, out: Path, found: list[Path], nlp, on_skip, *, w
                 kept.append(facts)
             yield facts
 
+    def curate(facts: ReportFacts, shard, key):
+        """The report's facts after the corrections, and its shard rebuilt from them (the cached
+        entry keeps the rules' facts: the cache key never sees the curation)."""
+        if not any(item.evidence for item in (*facts.entities, *facts.relations)) and key:
+            full_hit = cache.get(key, evidence=True)  # the shard needs the evidence the merge skips
+            if full_hit is not None:
+                facts = full_hit[0]
+        records = curator.apply(facts)
+        return facts, (curated_shard(facts, records) if records else shard)
+
     info: dict = {}
     try:
         with _collector_paused():
             graph = merge(each_report(), keep_evidence=keep_evidence, presorted=True)
-            with together():  # the outputs, the store and the manifest: all of them or none
+            outcome = curator.outcome(set(graph.reports), failed)
+            with together():  # the outputs, the store, the manifest and the curation's outcome: all or none
                 outputs = export(graph, out, shards, info) if export_outputs else []
                 manifest.save(cache_root)
+                curation_state.save(cache_root, options.curation, outcome)
     finally:
         results.close()  # a build stopped mid-way (an error, SIGTERM) stops its workers now
     cache.prune({r["key"] for r in manifest.reports.values() if r.get("key")})
     return BuildResult(graph, kept, skipped, outputs, extracted=extracted, cached=hits,
                        store_update=info.get("store", ""), fresh=fresh_names, fresh_facts=fresh_facts,
-                       warnings=warnings)
+                       warnings=warnings, curation=outcome if options.curation is not None else None)
 
 
 @dataclass
@@ -233,10 +296,17 @@ class Status:
     failed: list[str] = field(default_factory=list)
     unchanged: int = 0
     config_changed: bool = False
+    curation_changed: bool = False  # the curation files differ from those the last build applied
+    unmatched: list[str] = field(default_factory=list)  # "FILE:LINE: why" per correction matching nothing
+    curation_error: str | None = None  # a bad curation line ("FILE:LINE: why"): every build refuses to run
 
 
-def status(corpus: Path, out: Path, config_path: Path | None = None) -> Status:
-    """What a build would re-read, compared with the last build into OUT (EmptyCorpus if no report)."""
+def status(corpus: Path, out: Path, config_path: Path | None = None, options: BuildOptions | None = None) -> Status:
+    """What a build would re-read, compared with the last build into OUT (EmptyCorpus if no report),
+    and the corrections of `options.curation` that match nothing (as the last build found, or whose
+    report is no longer in the corpus)."""
+    from kg.curation import state as curation_state
+
     found = reports_of(corpus)
     manifest = Manifest.load(Path(out) / CACHE_DIR)
     st = Status(config_changed=bool(manifest.reports) and manifest.config != _config_digest(config_path))
@@ -254,4 +324,8 @@ def status(corpus: Path, out: Path, config_path: Path | None = None) -> Status:
         else:
             st.unchanged += 1
     st.deleted = sorted(set(manifest.reports) - seen)
+    folder = (options or BuildOptions()).curation
+    if folder is not None:
+        st.curation_changed, st.unmatched, st.curation_error = curation_state.check(Path(out) / CACHE_DIR, folder,
+                                                                                    seen)
     return st

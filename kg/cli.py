@@ -21,6 +21,7 @@ from pathlib import Path
 import click
 
 from kg import __version__
+from kg.curation import DEFAULT_FOLDER as CURATION_DEFAULT
 
 EXIT_SKIPPED = 3
 EXIT_TERMINATED = 128 + signal.SIGTERM
@@ -34,6 +35,7 @@ class Terminated(BaseException):
 def _build_errors():
     """SIGTERM and the build's expected failures as one line and an exit status, not a traceback."""
     from kg.build import EmptyCorpus
+    from kg.curation import CurationError
     from kg.outdir import OutputBusy, OutputError
 
     def on_term(signum, frame):
@@ -53,6 +55,9 @@ def _build_errors():
         yield
     except EmptyCorpus as exc:
         raise click.UsageError(str(exc)) from None
+    except CurationError as exc:  # refused before any report is read or any output written
+        click.echo(f"kg: {exc}; nothing was built", err=True)
+        sys.exit(2)
     except (OutputError, OutputBusy) as exc:
         click.echo(f"kg: {exc}; the previous outputs are unchanged", err=True)
         sys.exit(1)
@@ -84,9 +89,14 @@ def main():
               help="A config.cfg whose values override the shipped pipeline config.")
 @click.option("--lock-timeout", type=click.FloatRange(min=0), default=None, metavar="SECONDS",
               help="When another build holds OUT, wait at most this long (default: wait until it ends).")
+@click.option("--curation", type=click.Path(path_type=Path, file_okay=False), default=CURATION_DEFAULT,
+              show_default=True, help="The folder of corrections (*.jsonl) applied to the facts.")
 def build(corpus: Path, out: Path, validate: bool, workers: int | None, executor: str, scheduler: str | None,
-          full: bool, config_path: Path | None, lock_timeout: float | None = None):
-    """Read every report under CORPUS and write the graph to OUT (only new or changed reports are re-read)."""
+          full: bool, config_path: Path | None, lock_timeout: float | None = None,
+          curation: Path = CURATION_DEFAULT):
+    """Read every report under CORPUS and write the graph to OUT (only new or changed reports are re-read),
+    applying the corrections in CURATION."""
+    from kg.build import BuildOptions
     from kg.build import build as run_build
     from kg.executors import default_workers
 
@@ -97,8 +107,10 @@ def build(corpus: Path, out: Path, validate: bool, workers: int | None, executor
         result = run_build(corpus, out, on_skip=say, on_warning=say, workers=workers or default_workers(),
                            executor=executor, scheduler=scheduler, full=full, config_path=config_path,
                            progress=sys.stderr.isatty(), keep_evidence=False, keep_facts=False,
-                           lock_wait=lock_timeout, on_wait=say)
+                           lock_wait=lock_timeout, on_wait=say, options=BuildOptions(curation=curation))
     click.echo(f"read {result.extracted} report(s), {result.cached} from the cache", err=True)
+    if result.curation is not None and result.curation.total:
+        click.echo(result.curation.summary(), err=True)
     g = result.graph
     counts = {}
     for n in g.nodes.values():
@@ -128,22 +140,32 @@ def build(corpus: Path, out: Path, validate: bool, workers: int | None, executor
 @main.command()
 @click.option("--corpus", type=click.Path(path_type=Path, file_okay=False), default=Path("corpus"), show_default=True)
 @click.option("--out", type=click.Path(path_type=Path, file_okay=False), default=Path("outputs"), show_default=True)
-def status(corpus: Path, out: Path):
-    """What the next build would re-read: new, changed, deleted and failed reports."""
-    from kg.build import EmptyCorpus
+@click.option("--curation", type=click.Path(path_type=Path, file_okay=False), default=CURATION_DEFAULT,
+              show_default=True, help="The folder of corrections (*.jsonl).")
+def status(corpus: Path, out: Path, curation: Path = CURATION_DEFAULT):
+    """What the next build would re-read (new, changed, deleted and failed reports), and every correction
+    that matches nothing."""
+    from kg.build import BuildOptions, EmptyCorpus
     from kg.build import status as run_status
 
     try:
-        st = run_status(corpus, out)
+        st = run_status(corpus, out, options=BuildOptions(curation=curation))
     except EmptyCorpus as exc:
         raise click.UsageError(str(exc)) from None
+    if st.curation_changed:
+        click.echo(f"{curation}: changed since the last build (kg build applies it)")
+    if st.curation_error:
+        click.echo(f"error     {st.curation_error} (kg build refuses to run until it is fixed)")
+    for line in st.unmatched:
+        click.echo(f"unmatched {line}")
     if st.config_changed:
         click.echo("config, lexicons or rules changed: every report will be re-read")
     for label, names in (("new", st.new), ("changed", st.changed), ("deleted", st.deleted), ("failed", st.failed)):
         for n in names:
             click.echo(f"{label:<8} {n}")
     click.echo(f"{len(st.new)} new, {len(st.changed)} changed, {len(st.deleted)} deleted, "
-               f"{len(st.failed)} failed, {st.unchanged} unchanged")
+               f"{len(st.failed)} failed, {st.unchanged} unchanged"
+               + (f"; {len(st.unmatched)} correction(s) match nothing" if st.unmatched else ""))
 
 
 @main.command()
@@ -166,6 +188,14 @@ def add(ctx, sources: tuple[str, ...], corpus: Path, out: Path, meta: tuple[str,
 
     if not corpus.is_dir():
         raise click.UsageError(f"corpus folder not found: {corpus}")
+    if not no_build:  # a bad curation line would refuse the rebuild: say so before adding anything
+        from kg.curation import CurationError, load
+
+        try:
+            load(CURATION_DEFAULT)
+        except CurationError as exc:
+            click.echo(f"kg: {exc}; nothing was added", err=True)
+            sys.exit(2)
     try:
         done = add_reports(sources, corpus, parse_meta(meta), timeout=fetch_timeout,
                            warn=lambda line: click.echo(line, err=True))
@@ -245,6 +275,7 @@ def extract(file: Path, as_json: bool):
 
 
 def _register_graph_commands() -> None:
+    from kg.cli_curate import curate_cmd
     from kg.cli_eval import eval_cmd
     from kg.cli_graph import query_cmd, validate_cmd
     from kg.cli_review import review_cmd
@@ -253,6 +284,7 @@ def _register_graph_commands() -> None:
     main.add_command(review_cmd)
     main.add_command(validate_cmd)
     main.add_command(eval_cmd)
+    main.add_command(curate_cmd)
 
 
 _register_graph_commands()

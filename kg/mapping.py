@@ -159,6 +159,9 @@ def contract_lines(g: KnowledgeGraph) -> list[str]:
         for surf in sorted(node.surfaces):
             if surf != node.label:
                 t(s, alt_, nt_literal(surf, "zh-Hant"))
+        for alt in node.attrs.get("alt_labels", ()):  # names a curation merge folded into this node
+            if alt != node.label:
+                t(s, alt_, nt_literal(alt, "zh-Hans"))
         for rep in sorted(node.reports):
             t(s, c("mentionedIn"), nt_report(rep))
         a = node.attrs

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-from pathlib import Path
 
 import pytest
 
@@ -58,7 +57,7 @@ def test_append_checks_stamps_and_writes_whole_lines(tmp_path):
     folder = tmp_path / "curation"
     line = append(folder, {"action": "retype", "type": "Programme", "label": "某某工程", "to": "Mechanism",
                            "by": "orcid:0000-0002"})
-    assert list(line) == ["action", "type", "label", "to", "by", "at"] and line["at"].endswith("+00:00")
+    assert list(line) == ["action", "type", "label", "to", "by", "at"] and line["at"].endswith("Z")
     raw = (folder / "review.jsonl").read_bytes()
     assert raw.decode() == json.dumps(line, ensure_ascii=False) + "\n" and "某某工程" in raw.decode()
     # a hand edit left the last line without its newline: the next line still goes on a line of its own

@@ -197,8 +197,9 @@ def load(folder: Path) -> list["Correction"]:
 
 
 def now() -> str:
-    """The time an action is stamped with: ISO 8601, UTC, to the second."""
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    """The time an action is stamped with: ISO 8601, UTC, to the second, in xsd:dateTime's canonical
+    form ("2025-03-01T02:00:00Z": Oxigraph rewrites "+00:00" as "Z" when it patches a store)."""
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _line_count(path: Path) -> tuple[int, bool]:
