@@ -175,36 +175,38 @@ def test_review_in_a_browser_rejects_merges_and_adds(work, browser):
 
 
 def _check_graph(out: Path) -> None:
-    """The three corrections in graph.ttl, the GraphML and the store."""
+    """The three corrections in graph.ttl, the GraphML and the store (entities found by label)."""
     import networkx as nx
     from pyoxigraph import RdfFormat, Store
 
     import kg
-    from kg.mapping import CKG, ID, SKOS, node_iri
-
-    county = f"{ID}county/510723"
-    rejected = node_iri(("Mechanism", REJECT[2])).value
-    added = node_iri(("Programme", ADDED[2])).value
-    kept, dropped = (node_iri(("Group", x)).value for x in MERGE[1:])
-    implements = CKG + "implements"
+    from kg.query import prefixes
 
     ttl = Store()
     ttl.load(path=str(out / "graph.ttl"), format=RdfFormat.TURTLE)
     store = kg.open(out)
-    for name, ask in (("graph.ttl", lambda q: bool(ttl.query(q))), ("store", lambda q: store.query(q)[0]["ask"])):
-        assert not ask(f"ASK {{ <{county}> <{implements}> <{rejected}> }}"), name
-        assert ask(f"ASK {{ <{rejected}> a ?t }}"), name  # the mechanism stays; the link is gone
-        assert ask(f"ASK {{ <{county}> <{implements}> <{added}> . <{added}> a <{CKG}Programme> }}"), name
-        assert not ask(f"ASK {{ {{ <{dropped}> ?p ?o }} UNION {{ ?s ?p <{dropped}> }} }}"), name
-        assert ask(f'ASK {{ <{kept}> <{SKOS}altLabel> ?l . FILTER(STR(?l) = "{MERGE[2]}") }}'), name
+    county, rejected, added = REJECT[0], REJECT[2], ADDED[2]
+    kept, dropped = MERGE[1], MERGE[2]
+
+    def named(var: str, label: str, typ: str) -> str:
+        return f'?{var} a ckg:{typ} ; rdfs:label ?{var}_l . FILTER(STR(?{var}_l) = "{label}")'
+
+    for name, ask in (("graph.ttl", lambda q: bool(ttl.query(q, prefixes=prefixes()))),
+                      ("store", lambda q: store.query(q)[0]["ask"])):
+        assert ask(f"ASK {{ {named('c', county, 'County')} {named('m', rejected, 'Mechanism')} }}"), name
+        assert not ask(f"ASK {{ {named('c', county, 'County')} {named('m', rejected, 'Mechanism')} "
+                       f"?c ckg:implements ?m }}"), name  # the mechanism stays; the rejected link is gone
+        assert ask(f"ASK {{ {named('c', county, 'County')} {named('p', added, ADDED[3])} ?c ckg:implements ?p }}"), name
+        assert not ask(f'ASK {{ ?g rdfs:label ?l . FILTER(STR(?l) = "{dropped}") }}'), name
+        assert ask(f'ASK {{ {named("g", kept, MERGE[0])} ?g skos:altLabel ?alt . FILTER(STR(?alt) = "{dropped}") }}'), name
 
     g = nx.read_graphml(out / "graph.graphml")
-    by_iri = {data.get("iri"): node for node, data in g.nodes(data=True)}
-    assert dropped not in by_iri and kept in by_iri and added in by_iri and rejected in by_iri
-    rels = {(u, v, data.get("relation") or data.get("label") or data.get("type"))
-            for u, v, data in g.edges(data=True)}
-    assert (by_iri[county], by_iri[added], "implements") in rels
-    assert (by_iri[county], by_iri[rejected], "implements") not in rels
+    by_label = {(data.get("label"), data.get("type")): node for node, data in g.nodes(data=True)}
+    assert (dropped, MERGE[0]) not in by_label and (kept, MERGE[0]) in by_label
+    rels = {(u, v, data.get("relation")) for u, v, data in g.edges(data=True)}
+    c = by_label[(county, "County")]
+    assert (c, by_label[(added, ADDED[3])], "implements") in rels
+    assert (c, by_label[(rejected, "Mechanism")], "implements") not in rels
 
 
 def test_the_corrections_survive_a_full_and_an_incremental_rebuild(work, nlp):

@@ -22,19 +22,31 @@ from kg import query as kquery
 from kg import store as kstore
 from kg.api import value
 from kg.facts import ENTITY_TYPES, RELATION_TYPES
-from kg.mapping import CKG, ID, RDF, report_iri
-from kg.provenance import graph_iri
 from kg.review import duplicates, highlight
 
 MERGE_TYPES = ("Programme", "Mechanism", "Group", "Place")  # keyed by name: a merge by label means one thing
 TOP = 25
+# the namespaces, as every query has them (the one table of the project's prefixes)
+_PREFIXES = kquery.prefixes()
+CKG, ID, RDF = _PREFIXES["ckg"], _PREFIXES["kgid"], _PREFIXES["rdf"]
+# what an IRI cannot hold (RFC 3987 IRIREF): a "local" holding one is no entity, and never reaches a query
+_NOT_IN_IRI = frozenset('<>"{}|^`\\') | frozenset(chr(c) for c in range(0x21))
 
 
 def entity_href(iri: str) -> str | None:
-    """The page of an entity (its IRI's path under the id namespace), or None for other IRIs."""
+    """The page of an entity: its IRI's path under the id namespace, percent-encoded (so an IRI that
+    holds "%" or Chinese comes back exactly), or None for other IRIs."""
     if iri and iri.startswith(ID) and not iri.startswith(ID + "report/"):
-        return "/entity/" + iri[len(ID):]
+        return "/entity/" + quote(iri[len(ID):], safe="/")
     return None
+
+
+def entity_iri(local: str) -> str | None:
+    """The IRI of an entity page's path (decoded), or None when it cannot name an entity."""
+    if (not local or local.startswith("report/") or set(local) & _NOT_IN_IRI
+            or any(part in ("", ".", "..") for part in local.split("/"))):
+        return None
+    return ID + local
 
 
 def report_href(name: str) -> str:
@@ -169,6 +181,7 @@ class ReviewData:
         normaliser's converters): the server calls this in the background at start."""
         highlight.spans("縣", [])
         self.overview()
+        self.county_map()
         self.reports()
         self.merge_candidates()
 
@@ -222,6 +235,14 @@ class ReviewData:
                 "counties": sorted(counties.values(), key=lambda c: (-c["reports"], c["code"] or "", c["label"])),
                 "initiatives": initiatives, "groups": groups}
 
+    def county_map(self, initiative: str = ""):
+        """(inline SVG or None, why not) of the county map; the map by reports is kept per generation."""
+        from kg.review import pages
+
+        if initiative:
+            return pages.county_map(self.graph, initiative)
+        return self._cached("map", lambda: pages.county_map(self.graph))
+
     def reports(self) -> list[dict]:
         return self._cached("reports", self._reports)
 
@@ -242,13 +263,13 @@ class ReviewData:
     def _report(self, q, name: str) -> ReportPage | None:
         from pyoxigraph import Literal
 
-        r = report_iri(name).value
-        head = q(f"""SELECT ?c ?cl ?date ?url WHERE {{ <{r}> a ckg:Report ; ckg:fileName {Literal(name)} .
-            OPTIONAL {{ <{r}> ckg:about ?c . ?c rdfs:label ?cl }} OPTIONAL {{ <{r}> ckg:date ?date }}
-            OPTIONAL {{ <{r}> ckg:sourceUrl ?url }} }} LIMIT 1""")
+        head = q(f"""SELECT ?r ?c ?cl ?date ?url WHERE {{ ?r a ckg:Report ; ckg:fileName {Literal(name)} .
+            OPTIONAL {{ ?r ckg:about ?c . ?c rdfs:label ?cl }} OPTIONAL {{ ?r ckg:date ?date }}
+            OPTIONAL {{ ?r ckg:sourceUrl ?url }} }} LIMIT 1""")
         if not head:
             return None
-        g = graph_iri(name).value
+        r = head[0]["r"]
+        g = r + "#graph"  # the report's evidence graph (kg's provenance: `<report IRI>#graph`)
         ends: dict[str, End] = {r: End(r, name, "Report", report_href(name))}
         named: dict[str, highlight.Named] = {}
         for row in q(f"""SELECT ?e ?class ?label ?alt WHERE {{ GRAPH <{g}> {{
@@ -302,6 +323,8 @@ class ReviewData:
             return self._entity(q, iri, limit)
 
     def _entity(self, q, iri: str, limit: int) -> dict | None:
+        if set(iri) & _NOT_IN_IRI:  # never written into a query
+            return None
         head = q(f"SELECT ?class ?label WHERE {{ <{iri}> a ?class ; rdfs:label ?label }}")
         types = [_local(r["class"]) for r in head if _local(r["class"]) in ENTITY_TYPES]
         if not types:

@@ -50,12 +50,17 @@ def render(template: str, **context) -> bytes:
     return environment().get_template(template).render(**context).encode("utf-8")
 
 
-def county_map(counties: list[dict]) -> Markup | None:
-    """MAP SLOT (issue 15): the county map for the overview, as inline SVG, once `kg.map` (branch
-    i15-map) lands; None until then, and the overview says the map is not there yet. The SVG must
-    carry no script and no style attributes (the Content Security Policy would block them)."""
+def county_map(graph, initiative: str = "") -> tuple[Markup | None, str]:
+    """The overview's county map (issue 15; `kg.map`, branch i15-map) as inline SVG, shaded by each
+    county's reports or, with `initiative`, by whether the county implements it; or (None, why not).
+    The SVG is `kg.map`'s own (county names from the division list, every text escaped there, colours
+    as attributes: nothing the Content Security Policy would block)."""
     try:
-        from kg import map as kmap  # noqa: F401  (not yet in the tree)
-    except ImportError:
-        return None
-    return None  # TODO(i15-map): Markup(kmap.<render>(counties)) once its API is known
+        from kg.map import UnknownInitiative, county_values, render_svg
+    except ImportError:  # the map's branch is not merged into this tree yet
+        return None, "The county map is not in this build of county-kg yet."
+    try:
+        values = county_values(graph, initiative or None)
+    except UnknownInitiative as exc:
+        return None, str(exc)
+    return Markup(render_svg(values, legend=initiative or "reports", inline=True)), ""

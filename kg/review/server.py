@@ -27,9 +27,8 @@ from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from kg import curation
-from kg.mapping import ID
 from kg.review import pages
-from kg.review.data import MERGE_TYPES, ReviewData, entity_href
+from kg.review.data import MERGE_TYPES, ReviewData, entity_href, entity_iri
 
 HOSTS = ("127.0.0.1", "localhost")
 TOKEN_HEADER = "X-Review-Token"
@@ -38,7 +37,6 @@ PAGE_SIZE = 100
 _STATIC = {"review.js": "text/javascript; charset=utf-8", "review.css": "text/css; charset=utf-8"}
 _CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
         "form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
-_ENTITY_PATH = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789%-._~/")
 
 
 class NotLocal(ValueError):
@@ -163,13 +161,13 @@ class Handler(BaseHTTPRequestHandler):
         parts = urlsplit(self.path)
         path, query = parts.path, {k: v[-1] for k, v in parse_qs(parts.query).items()}
         if path == "/":
-            return self._overview()
+            return self._overview(query.get("initiative", "").strip())
         if path == "/reports":
             return self._reports(query.get("county", ""))
         if path.startswith("/report/"):
             return self._report(unquote(path[len("/report/"):]), query)
         if path.startswith("/entity/"):
-            return self._entity(path[len("/entity/"):])
+            return self._entity(unquote(path[len("/entity/"):]))
         if path == "/merge":
             return self._merge(query)
         if path == "/curation":
@@ -220,9 +218,10 @@ class Handler(BaseHTTPRequestHandler):
 
     # ---- pages -------------------------------------------------------------------------------
 
-    def _overview(self):
+    def _overview(self, initiative: str):
         o = self.app.data.overview()
-        self._page("overview.html", "overview", "Overview", o=o, county_map=pages.county_map(o["counties"]))
+        svg, why = self.app.data.county_map(initiative[:200])
+        self._page("overview.html", "overview", "Overview", o=o, county_map=svg, map_note=why, initiative=initiative)
 
     def _reports(self, county: str):
         reports = self.app.data.reports()
@@ -246,11 +245,10 @@ class Handler(BaseHTTPRequestHandler):
                    filters=filters, status=status)
 
     def _entity(self, local: str):
-        if not local or not set(local) <= _ENTITY_PATH or local.startswith("report/") or ".." in local:
-            return self._error(404, "no such entity")
-        e = self.app.data.entity(ID + local)
+        iri = entity_iri(local)
+        e = self.app.data.entity(iri) if iri is not None else None
         if e is None:
-            return self._error(404, f"no entity {unquote(local)!r} in this build")
+            return self._error(404, f"no entity {local!r} in this build")
         self._page("entity.html", "entity", e["label"], e=e, renamable=curation.format.RENAMABLE,
                    retypes=_retypes(e["types"][0]))
 
