@@ -166,6 +166,11 @@ class Graph:
             row["original"] = text[row["start"]:row["end"]] if text is not None else None
         return rows
 
+    def text(self, report: str) -> str | None:
+        """The decoded original text of `report` (its file name in the corpus) as the build read it, which
+        every evidence offset points into; None when the corpus is not at hand or the report changed since."""
+        return self._original(report)
+
     # ---- conversions -------------------------------------------------------------------------
 
     def to_networkx(self):

@@ -24,8 +24,8 @@ STAGES: list[tuple[str, tuple[str, ...]]] = [
     ("curation", ("kg.curation",)),
     ("store", ("kg.store", "kg.store_sync", "kg.cache", "kg.validate")),
     ("export", ("kg.export", "kg.map")),
-    ("run", ("kg.executors", "kg.build", "kg.query", "kg.add", "kg.evaluate", "kg.api")),
-    ("cli", ("kg.cli", "kg.cli_eval", "kg.cli_graph", "kg.cli_curate", "kg.cli_map")),
+    ("run", ("kg.executors", "kg.build", "kg.query", "kg.add", "kg.evaluate", "kg.api", "kg.review")),
+    ("cli", ("kg.cli", "kg.cli_eval", "kg.cli_graph", "kg.cli_curate", "kg.cli_map", "kg.cli_review")),
 ]
 
 
