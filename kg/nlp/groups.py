@@ -110,9 +110,10 @@ class GroupTagger(LexiconComponent):
                 taken.add(g.start, g.end)
         # one group, two forms: where the report also names a longer form that ends in this one
         # (实用人才 beside 农村实用人才), the short form is that group said again, not another group
-        labels = {g.label for g in kept}
+        kept.sort(key=lambda g: g.start)
+        labels = list(dict.fromkeys(g.label for g in kept))  # in text order: of two longer forms as long, the first
         longer = {lab: [o for o in labels if o != lab and o.endswith(lab)] for lab in labels}
-        for g in sorted(kept, key=lambda g: g.start):
+        for g in kept:
             if longer[g.label] and not g.attrs["generic"]:
                 g.attrs["short_of"] = min(longer[g.label], key=len)  # kept only where an initiative acts on it
             add(doc, g)
