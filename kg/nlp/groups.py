@@ -112,7 +112,11 @@ class GroupTagger(LexiconComponent):
         # (实用人才 beside 农村实用人才), the short form is that group said again, not another group
         kept.sort(key=lambda g: g.start)
         labels = list(dict.fromkeys(g.label for g in kept))  # in text order: of two longer forms as long, the first
-        longer = {lab: [o for o in labels if o != lab and o.endswith(lab)] for lab in labels}
+        longer: dict[str, list[str]] = {lab: [] for lab in labels}
+        for o in labels:  # each label's proper suffixes that are labels too (a pass over every pair was quadratic)
+            for k in range(1, len(o)):
+                if o[k:] in longer:
+                    longer[o[k:]].append(o)
         for g in kept:
             if longer[g.label] and not g.attrs["generic"]:
                 g.attrs["short_of"] = min(longer[g.label], key=len)  # kept only where an initiative acts on it
