@@ -74,3 +74,29 @@ def test_twenty_reports(tmp_path, gen):
         # t2s does not always undo s2t in names (乾縣 -> 干县), so look for the Traditional form too
         forms = {county.name, s2t.convert(county.name), s2tw.convert(county.name)}
         assert any(f in plain or f in t2s.convert(plain) for f in forms), f"{name} does not name {county.name}"
+
+
+def _figures_per_3500(nlp, folder: Path) -> float:
+    """The median report's figures (Target facts, as `kg extract` finds them) per 3,500 characters."""
+    from kg import read
+    from kg.build import process_source
+
+    rates = []
+    for path in read.find_reports(folder):
+        source = read.read_report(path, folder)
+        facts = process_source(nlp, source)
+        rates.append(sum(e.type == "Target" for e in facts.entities) / len(source.text) * 3500)
+    return statistics.median(rates)
+
+
+def test_figure_density(tmp_path, gen, nlp):
+    """By default the reports state figures about as often as the seeds do (a median of 16 per 3,500
+    characters in corpus/'s gold); --dense gives the earlier figure-dense reports."""
+    gen.generate(20, tmp_path / "seeds", seed=0)
+    gen.generate(20, tmp_path / "dense", seed=0, dense=True)
+    default = _figures_per_3500(nlp, tmp_path / "seeds")
+    dense = _figures_per_3500(nlp, tmp_path / "dense")
+    assert 10 <= default <= 24, default
+    assert dense >= 4 * default, (default, dense)
+    seeds = _figures_per_3500(nlp, ROOT / "corpus")
+    assert abs(default - seeds) <= 8, (default, seeds)

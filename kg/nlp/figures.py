@@ -9,6 +9,7 @@ numerals in this genre sit inside slogans (三个一线, 两年行动).
 """
 from __future__ import annotations
 
+import bisect
 import re
 
 from spacy.language import Language
@@ -61,6 +62,7 @@ _LEAD_FIGURE = re.compile(r"\d+(?:\.\d+)?(?:万|亿)?(?:余|多)?")
 _PER_UNIT_RULE = re.compile(r"每(?:个|名|位|年|季度|季|月|周|半年|人|村|户|镇|乡镇)[\u4e00-\u9fff]")
 _AT_LEAST = re.compile(r"至少|最少")
 _ISSUE = re.compile(r"\d{4}年(?:第)?$")  # 党员生活2015年12期: a periodical's issue, not a figure
+_CLAUSE_MARK = re.compile("[，；]")
 
 
 class FigureTagger(LexiconComponent):
@@ -91,7 +93,7 @@ class FigureTagger(LexiconComponent):
         seen: set[tuple] = set()
         prior = self._prior(token_texts(doc))
         quotes = SpanSet(len(text), [(m.start(), m.end()) for m in re.finditer(r"“[^”\n]{0,40}”|《[^》\n]{0,60}》", text)])
-        mech_starts = [m.start for m in mentions(doc, "Mechanism")]
+        mech_starts = sorted(m.start for m in mentions(doc, "Mechanism"))
         names = SpanSet(len(text), [(m.start, m.end) for m in mentions(doc, "Programme", "Mechanism")])
         for m in self.pattern.finditer(text):
             s, e = m.start(), m.end()
@@ -124,7 +126,8 @@ class FigureTagger(LexiconComponent):
             dl = _DEADLINE.search(text, sent[0], sent[1])
             if dl:
                 attrs["deadline"] = dl.group(0)
-            rule = any(sent[0] <= ms < s for ms in mech_starts)  # the sentence states a mechanism's rule
+            i = bisect.bisect_left(mech_starts, sent[0])
+            rule = i < len(mech_starts) and mech_starts[i] < s  # the sentence states a mechanism's rule
             attrs["kind"] = self._kind(text, sent, s, e, rule, names) or prior
             ident = (value, attrs["unit"], attrs["measures"])
             if ident in seen:  # a figure repeated (lead and body) is one figure
@@ -201,7 +204,7 @@ class FigureTagger(LexiconComponent):
         B达到50%; 目前，全县安排X35人、Y4人)."""
         if _OLD_VALUE.search(text, max(sent[0], s - 8), s) and text.startswith(_CHANGE, e):
             return "achieved"  # 由原来的500元增加到1000元: the old value is a past figure
-        marks = [sent[0]] + [i + 1 for i in range(sent[0], s) if text[i] in "，；"]
+        marks = [sent[0]] + [c.end() for c in _CLAUSE_MARK.finditer(text, sent[0], s)]
         for n, left in enumerate(reversed(marks)):
             right = min(s + 12, sent[1]) if n == 0 else marks[len(marks) - n]
             window = text[left: right]
@@ -220,6 +223,8 @@ class FigureTagger(LexiconComponent):
     def _cue_in(window: str, term: str, offset: int, names: SpanSet | None) -> bool:
         """A cue word inside an initiative's name (实施青苗计划) or heading a noun (人才引进计划8项)
         is part of a name, not a plan."""
+        if term not in window:  # the common case, without a regex per term and window
+            return False
         for m in re.finditer(re.escape(term), window):
             i, j = m.start(), m.end()
             if names is not None and names.covers(offset + i):

@@ -110,9 +110,14 @@ class GroupTagger(LexiconComponent):
                 taken.add(g.start, g.end)
         # one group, two forms: where the report also names a longer form that ends in this one
         # (实用人才 beside 农村实用人才), the short form is that group said again, not another group
-        labels = {g.label for g in kept}
-        longer = {lab: [o for o in labels if o != lab and o.endswith(lab)] for lab in labels}
-        for g in sorted(kept, key=lambda g: g.start):
+        kept.sort(key=lambda g: g.start)
+        labels = list(dict.fromkeys(g.label for g in kept))  # in text order: of two longer forms as long, the first
+        longer: dict[str, list[str]] = {lab: [] for lab in labels}
+        for o in labels:  # each label's proper suffixes that are labels too (a pass over every pair was quadratic)
+            for k in range(1, len(o)):
+                if o[k:] in longer:
+                    longer[o[k:]].append(o)
+        for g in kept:
             if longer[g.label] and not g.attrs["generic"]:
                 g.attrs["short_of"] = min(longer[g.label], key=len)  # kept only where an initiative acts on it
             add(doc, g)

@@ -55,6 +55,7 @@ class InitiativeTagger(LexiconComponent):
         self.head_type = {r["term"]: r.get("type", "Programme") for r in heads}
         self.strong = sorted((r["term"] for r in heads if r.get("unquoted")), key=len, reverse=True)
         self.all_heads = sorted(self.head_type, key=len, reverse=True)
+        self.head_lengths = sorted({len(h) for h in self.head_type}, reverse=True)
         self.generic = set(lex.terms("initiative_generic"))
         self.stops = sorted(set(lex.terms("initiative_left_stop")), key=len, reverse=True)
         self.stop_set = set(self.stops)
@@ -64,13 +65,20 @@ class InitiativeTagger(LexiconComponent):
         self.bare_verbs = sorted(set(lex.terms("initiative_bare_quote_verb")), key=len, reverse=True)
         self.bare_set = set(self.bare_verbs)
         self.strong_re = re.compile("|".join(map(re.escape, self.strong)))
+        self._first_words: dict[str, tuple[int, str, str]] = {}  # part-of-speech cuts, by span
+        self._first_words_of = None  # the tagger they came from
+
+    def _head_of(self, name: str) -> str:
+        """The longest head that ends `name` ("" if none): a look-up per head length, not a scan of the heads."""
+        for k in self.head_lengths:
+            if k <= len(name) and name[-k:] in self.head_type:
+                return name[-k:]
+        return ""
 
     # -- helpers -------------------------------------------------------------
     def _type(self, name: str, default: str = "Programme") -> str:
-        for h in self.all_heads:
-            if name.endswith(h):
-                return self.head_type[h]
-        return default
+        head = self._head_of(name)
+        return self.head_type[head] if head else default
 
     def _head_after(self, text: str, pos: int) -> str:
         """The longest head (possibly after 工作/专项/建设) starting at pos."""
@@ -112,19 +120,18 @@ class InitiativeTagger(LexiconComponent):
         core = self._clean(name)
         if len(core) < (2 if bare else 3) or core in self.generic:
             return False
-        for g in self.generic:  # 抓制度机制: a generic compound with a one-character lead
-            if len(g) >= 4 and core.endswith(g) and len(core) - len(g) < 2:
-                return False
+        if len(core) >= 5 and core[1:] in self.generic:  # 抓制度机制: a generic compound (4+) with a one-character lead
+            return False
         if _NOT_A_NAME.search(core):
             return False
         count = _COUNT_LABEL.match(core)
-        if count and count.group(1) and any(core == count.group(0) + h for h in self.all_heads):
+        if count and count.group(1) and core[count.end():] in self.head_type:
             return False
-        for h in self.all_heads:  # the part before the head must say something
-            if core.endswith(h):
-                mod = core[: -len(h)]
-                # a document's title may end in 的意见 (关于实施…的意见); a name may not
-                return len(mod) >= 2 and mod not in self.generic and (document or not mod.endswith(("的", "等")))
+        h = self._head_of(core)
+        if h:  # the part before the head must say something
+            mod = core[: -len(h)]
+            # a document's title may end in 的意见 (关于实施…的意见); a name may not
+            return len(mod) >= 2 and mod not in self.generic and (document or not mod.endswith(("的", "等")))
         return True
 
     def _add(self, doc, start, end, name, rule, typ=None, taken=None):
@@ -189,7 +196,7 @@ class InitiativeTagger(LexiconComponent):
         labels = sorted({m.label for m in mine}, key=len, reverse=True)
         longer: dict[str, str] = {}
         for a in labels:
-            head = next((h for h in self.all_heads if a.endswith(h)), "")
+            head = self._head_of(a)
             mod = a[: len(a) - len(head)]
             if not head or len(mod) < 2:
                 continue
@@ -257,7 +264,7 @@ class InitiativeTagger(LexiconComponent):
             if tail == "一" or (tail and tail not in self.head_type and all(x.endswith(tail) for x in items)):
                 names = items  # 记一本工作日志; 发展党员优先: each part says it whole
             elif word and all(len(x) <= 8 for x in items):
-                names = [x if any(x.endswith(h) for h in self.all_heads) else x + word for x in items]
+                names = [x if self._head_of(x) else x + word for x in items]
             else:
                 continue
             before = text[max(0, m.start() - 4):m.start()]
@@ -339,7 +346,7 @@ class InitiativeTagger(LexiconComponent):
             inner = m.group(1).strip()
             if titles.covers(m.start()):
                 # 《关于实施“强村领航工程”的意见》: a quote naming an initiative by itself is one too
-                if len(inner) >= 4 and any(inner.endswith(h) for h in self.all_heads):
+                if len(inner) >= 4 and self._head_of(inner):
                     self._add(doc, m.start(), m.end(), inner, "initiative.quoted", taken=taken)
                 continue
             counted = self._counted_list(text, m)
@@ -393,7 +400,7 @@ class InitiativeTagger(LexiconComponent):
             phrase = text[p:p + k]
             if not re.fullmatch(r"[\u4e00-\u9fff]+", phrase) or p + k not in self._starts:
                 continue
-            if any(phrase.endswith(h) for h in self.all_heads) and not re.search(r"[的和及与等了]", phrase):
+            if self._head_of(phrase) and not re.search(r"[的和及与等了]", phrase):
                 return c.group() + phrase
         return ""
 
@@ -487,11 +494,25 @@ class InitiativeTagger(LexiconComponent):
 
     def _strip_leading_verb(self, text: str, start: int, hs: int) -> int:
         """Drop a leading verb or adverb the stop lexicon missed (织密干部选育管用制度体系)."""
-        words = list(self.nlp.tokenizer.pos_tagger.cut(text[start:hs]))
-        if len(words) >= 2 and words[0].flag in ("v", "vd", "d", "p", "c", "ad") and len(words[0].word) >= 2 \
-                and hs - start - len(words[0].word) >= 4:
-            return start + len(words[0].word)
+        n, word, flag = self._first_word(text[start:hs])
+        if n >= 2 and flag in ("v", "vd", "d", "p", "c", "ad") and len(word) >= 2 \
+                and hs - start - len(word) >= 4:
+            return start + len(word)
         return start
+
+    def _first_word(self, span: str) -> tuple[int, str, str]:
+        """(words, first word, its tag) of jieba's part-of-speech cut of `span`, kept by span: the cut is
+        pure Python and slow, and reports name the same things again and again."""
+        tagger = self.nlp.tokenizer.pos_tagger
+        if tagger is not self._first_words_of:  # the tokenizer was given other lexicons
+            self._first_words, self._first_words_of = {}, tagger
+        hit = self._first_words.get(span)
+        if hit is None:
+            if len(self._first_words) >= 65536:
+                self._first_words.clear()
+            words = list(tagger.cut(span))
+            hit = self._first_words[span] = (len(words), words[0].word, words[0].flag) if words else (0, "", "")
+        return hit
 
     def _left_edge(self, text: str, hs: int, places) -> int | None:
         """Walk left from the head to a stop word, punctuation or place; a quoted part is crossed whole."""

@@ -44,11 +44,12 @@ for _name, _default in (("kg_text", None), ("kg_mentions", None), ("kg_links", N
 
 
 def mentions(doc: Doc, *types: str) -> list[Mention]:
-    if doc._.kg_mentions is None:
-        doc._.kg_mentions = []
+    found = doc._.kg_mentions  # each `doc._` builds an accessor: read it once (components add thousands)
+    if found is None:
+        found = doc._.kg_mentions = []
     if not types:
-        return doc._.kg_mentions
-    return [m for m in doc._.kg_mentions if m.type in types]
+        return found
+    return [m for m in found if m.type in types]
 
 
 def links(doc: Doc) -> list[Link]:

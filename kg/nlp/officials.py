@@ -36,6 +36,9 @@ _ORGAN_TAIL = re.compile(r"(?:^|[，。、；：“”\s的是任由从在])([\u
 
 
 _SPEECH_TAIL = "说讲称道"
+# the Han run LAC is asked about: the cache is keyed by it, not by the window around it
+_HAN_RUN = re.compile(f"{_HAN}+")
+_HAN_RUN_END = re.compile(f"{_HAN}+$")
 
 
 @lru_cache(maxsize=1)
@@ -45,13 +48,14 @@ def _lac():
     return LAC()
 
 
-@lru_cache(maxsize=65536)  # a pure function of a short window, and reports repeat their titles and names
 def person_name(window: str) -> str | None:
     """The person name at the start of `window`, if LAC reads one there."""
-    run = re.match(f"{_HAN}+", window[:8])  # LAC keeps a newline inside a name token: cut at non-Han
-    window = run.group(0) if run else ""
-    if not window:
-        return None
+    run = _HAN_RUN.match(window[:8])  # LAC keeps a newline inside a name token: cut at non-Han
+    return _name_starting(run.group(0)) if run else None
+
+
+@lru_cache(maxsize=65536)  # a pure function of a short run of Han, and reports repeat their titles and names
+def _name_starting(window: str) -> str | None:
     words = _lac().run(window)
     if words and words[0][1] == "PER" and 2 <= len(words[0][0]) <= 4 and re.fullmatch(f"{_HAN}+", words[0][0]):
         name = words[0][0]
@@ -60,13 +64,14 @@ def person_name(window: str) -> str | None:
     return None
 
 
-@lru_cache(maxsize=65536)
 def person_name_before(window: str) -> str | None:
     """The person name that ends `window`, if LAC reads one there."""
-    run = re.search(f"{_HAN}+$", window)
-    window = run.group(0) if run else ""
-    if not window:
-        return None
+    run = _HAN_RUN_END.search(window)
+    return _name_ending(run.group(0)) if run else None
+
+
+@lru_cache(maxsize=65536)
+def _name_ending(window: str) -> str | None:
     words = _lac().run(window)
     if words and words[-1][1] == "PER" and 2 <= len(words[-1][0]) <= 4 and re.fullmatch(f"{_HAN}+", words[-1][0]):
         return words[-1][0]

@@ -9,6 +9,7 @@ county they are too often generic (行政村, 苏木镇).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -40,13 +41,15 @@ class PlaceTagger:
         seen_town_at: dict[int, str] = {}
         towns_taken = SpanSet(len(text))
         for t in town_names:
-            for m in re.finditer(re.escape(t), text):
-                if towns_taken.covers(m.start()):
-                    continue
-                towns_taken.add(m.start(), m.end())
-                seen_town_at[m.start()] = t
-                add(doc, Mention("Place", m.start(), m.end(), t, "place.town_in_list",
-                                 {"county": county.name, "level": "town"}))
+            # str.find, not a regex per town: those filled re's cache and pushed the rules' patterns out
+            i = text.find(t)
+            while i >= 0:
+                if not towns_taken.covers(i):
+                    towns_taken.add(i, i + len(t))
+                    seen_town_at[i] = t
+                    add(doc, Mention("Place", i, i + len(t), t, "place.town_in_list",
+                                     {"county": county.name, "level": "town"}))
+                i = text.find(t, i + len(t))
         self._town_short_lists(doc, text, county, seen_town_at)
         ends = {m_start + len(t): t for m_start, t in seen_town_at.items()}
         town_mask = SpanSet(len(text), [(st, st + len(t)) for st, t in seen_town_at.items()])
@@ -90,9 +93,9 @@ class PlaceTagger:
         shorts = {t[:-1]: t for t in county.towns if t.endswith(("镇", "乡")) and len(t) >= 3}
         if not shorts:
             return
-        alt = "|".join(sorted(map(re.escape, shorts), key=len, reverse=True))
-        for m in re.finditer(rf"(?:{alt})(?:(?:、|和|及|与)(?:{alt}))+(?=\d*个?乡?镇|等)", text):
-            for item in re.finditer(alt, m.group(0)):
+        lists, items = _short_list_patterns("|".join(sorted(map(re.escape, shorts), key=len, reverse=True)))
+        for m in lists.finditer(text):
+            for item in items.finditer(m.group(0)):
                 s = m.start() + item.start()
                 if s in seen_town_at:
                     continue
@@ -100,6 +103,12 @@ class PlaceTagger:
                 seen_town_at[s] = item.group(0)
                 add(doc, Mention("Place", s, s + len(item.group(0)), town, "place.town_short_form_list",
                                  {"county": county.name, "level": "town"}))
+
+
+@lru_cache(maxsize=256)
+def _short_list_patterns(alt: str) -> tuple[re.Pattern, re.Pattern]:
+    """A list of a county's towns by short form, and one item of it: compiled once per county."""
+    return re.compile(rf"(?:{alt})(?:(?:、|和|及|与)(?:{alt}))+(?=\d*个?乡?镇|等)"), re.compile(alt)
 
 
 @Language.factory("kg_places", assigns=[MENTIONS], requires=[REPORT_COUNTY])
