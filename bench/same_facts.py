@@ -28,7 +28,7 @@ DEFAULT_FOLDERS = ("corpus", "tests/annotated/texts", "tests/heldout/reports")
 def facts_json(folders: list[Path]) -> dict[str, str]:
     """{report path: the JSON `kg extract --json` prints for it} for every report of the folders."""
     from kg import read
-    from kg.build import process_source
+    from kg.process import process_source
     from kg.nlp.pipeline import build
 
     nlp = build()

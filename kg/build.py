@@ -17,12 +17,14 @@ import gc
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from time import perf_counter
 from typing import Callable
 
 from kg import outdir, read
 from kg.cache import FactCache, Manifest, report_key
 from kg.facts import ReportFacts
 from kg.graph import KnowledgeGraph, merge
+from kg.timings import NO_TIMINGS, Timings
 
 CACHE_DIR = outdir.STATE_DIR
 
@@ -56,10 +58,11 @@ class BuildResult:
     warnings: list[str] = field(default_factory=list)  # one line each: built, but not all of it used
 
 
-def export(graph: KnowledgeGraph, out: Path, shards: list | None = None, info: dict | None = None) -> list[Path]:
+def export(graph: KnowledgeGraph, out: Path, shards: list | None = None, info: dict | None = None,
+           timings: Timings = NO_TIMINGS) -> list[Path]:
     from kg.export import export_all
 
-    return export_all(graph, out, shards=shards, info=info)
+    return export_all(graph, out, shards=shards, info=info, timings=timings)
 
 
 def _config_digest(config_path: Path | None) -> str:
@@ -98,7 +101,7 @@ def build(corpus: Path, out: Path, nlp=None, on_skip: Callable[[str], None] | No
           config_path: Path | None = None, progress: bool = False, export_outputs: bool = True,
           keep_evidence: bool = True, keep_facts: bool = True,
           on_warning: Callable[[str], None] | None = None, lock_wait: float | None = None,
-          on_wait: Callable[[str], None] | None = None) -> BuildResult:
+          on_wait: Callable[[str], None] | None = None, timings: Timings = NO_TIMINGS) -> BuildResult:
     """Build OUT from CORPUS, re-reading only what changed since the last build into OUT.
 
     Reports are merged one at a time in name order as they come, from the cache or from the workers,
@@ -109,20 +112,22 @@ def build(corpus: Path, out: Path, nlp=None, on_skip: Callable[[str], None] | No
     Raises EmptyCorpus (no report), kg.outdir.OutputError (OUT cannot be written: before any report
     is read, or while writing, naming the file; no output is then replaced) and kg.outdir.OutputBusy
     (another build held OUT for longer than `lock_wait` seconds; None waits, calling `on_wait` once).
+    `timings` (kg.timings) gets the time of each stage, measured where it runs (`kg build --timings`).
     """
     corpus, out = Path(corpus), Path(out)
-    found = reports_of(corpus)
+    with timings.stage("find"):
+        found = reports_of(corpus)
     outdir.check_writable(out)
     with outdir.exclusive(out, wait=lock_wait, on_wait=on_wait):
         return _build_locked(corpus, out, found, nlp, on_skip, workers=workers, executor=executor,
                              scheduler=scheduler, full=full, config_path=config_path, progress=progress,
                              export_outputs=export_outputs, keep_evidence=keep_evidence, keep_facts=keep_facts,
-                             on_warning=on_warning)
+                             on_warning=on_warning, timings=timings)
 
 
 def _build_locked(corpus: Path, out: Path, found: list[Path], nlp, on_skip, *, workers: int, executor: str,
                   scheduler, full: bool, config_path: Path | None, progress: bool, export_outputs: bool,
-                  keep_evidence: bool, keep_facts: bool, on_warning) -> BuildResult:
+                  keep_evidence: bool, keep_facts: bool, on_warning, timings: Timings) -> BuildResult:
     from kg import executors
     from kg.atomic import together
 
@@ -133,19 +138,20 @@ def _build_locked(corpus: Path, out: Path, found: list[Path], nlp, on_skip, *, w
     config = str(config_path) if config_path else None
     manifest = Manifest(config=cfg)
     entries = []  # (name, path, digest, key, cached?) in name order: the merge order
-    for path in found:
-        name = read.report_name(path, corpus)
-        digest = read.file_digest(path)
-        key = report_key(f"{name}\0{digest}", cfg) if digest else None
-        entries.append((name, path, digest, key, bool(key) and not full and cache.has(key)))
+    with timings.stage("find"):
+        for path in found:
+            name = read.report_name(path, corpus)
+            digest = read.file_digest(path)
+            key = report_key(f"{name}\0{digest}", cfg) if digest else None
+            entries.append((name, path, digest, key, bool(key) and not full and cache.has(key)))
     entries.sort(key=lambda e: e[0])
     todo = [(str(path), str(corpus)) for _, path, _, _, cached in entries if not cached]
     if executor == "dask":
-        results = executors.run_dask(todo, scheduler, config)
+        results = executors.run_dask(todo, scheduler, config, timings=timings)
     elif nlp is not None or workers <= 1 or len(todo) < 2:
-        results = executors.run_serial(todo, config, nlp)
+        results = executors.run_serial(todo, config, nlp, timings)
     else:
-        results = executors.run_processes(todo, workers, config)
+        results = executors.run_processes(todo, workers, config, timings)
     results = executors.with_progress(results, len(todo), progress)
 
     kept: list[ReportFacts] = []
@@ -164,14 +170,15 @@ def _build_locked(corpus: Path, out: Path, found: list[Path], nlp, on_skip, *, w
         order); an entry found damaged now is re-read here."""
         nonlocal hits, extracted
         for name, path, digest, key, cached in entries:
-            hit = cache.get(key, evidence=keep_evidence) if cached else None
+            with timings.stage("cache"):
+                hit = cache.get(key, evidence=keep_evidence) if cached else None
             if hit is not None:
                 hits += 1
                 facts, shard = hit
             else:
                 extracted += 1
                 status, value = next(results) if not cached else executors.extract_one(
-                    (str(path), str(corpus)), config, nlp)
+                    (str(path), str(corpus)), config, nlp, timings)
                 if status != "ok":
                     skipped.append(value)
                     manifest.reports[name] = {"digest": digest, "key": None, "status": "failed", "reason": value}
@@ -180,7 +187,8 @@ def _build_locked(corpus: Path, out: Path, found: list[Path], nlp, on_skip, *, w
                     continue
                 facts, shard = value
                 if key:  # keep the shard on disk, not in memory
-                    shard = cache.put(key, facts, shard)
+                    with timings.stage("cache"):
+                        shard = cache.put(key, facts, shard)
                 if not keep_evidence:
                     facts = _without_evidence(facts)
                 fresh_names.append(name)
@@ -199,13 +207,18 @@ def _build_locked(corpus: Path, out: Path, found: list[Path], nlp, on_skip, *, w
     info: dict = {}
     try:
         with _collector_paused():
-            graph = merge(each_report(), keep_evidence=keep_evidence, presorted=True)
+            graph = timings.apart("merge", lambda items: merge(items, keep_evidence=keep_evidence, presorted=True),
+                                  each_report())
             with together():  # the outputs, the store and the manifest: all of them or none
-                outputs = export(graph, out, shards, info) if export_outputs else []
-                manifest.save(cache_root)
+                outputs = export(graph, out, shards, info, timings) if export_outputs else []
+                with timings.stage("manifest"):
+                    manifest.save(cache_root)
+                committing = perf_counter()
+            timings.add("commit", perf_counter() - committing)  # the renames that put the set in place
     finally:
         results.close()  # a build stopped mid-way (an error, SIGTERM) stops its workers now
-    cache.prune({r["key"] for r in manifest.reports.values() if r.get("key")})
+    with timings.stage("cache"):
+        cache.prune({r["key"] for r in manifest.reports.values() if r.get("key")})
     return BuildResult(graph, kept, skipped, outputs, extracted=extracted, cached=hits,
                        store_update=info.get("store", ""), fresh=fresh_names, fresh_facts=fresh_facts,
                        warnings=warnings)

@@ -79,7 +79,7 @@ def test_twenty_reports(tmp_path, gen):
 def _figures_per_3500(nlp, folder: Path) -> float:
     """The median report's figures (Target facts, as `kg extract` finds them) per 3,500 characters."""
     from kg import read
-    from kg.build import process_source
+    from kg.process import process_source
 
     rates = []
     for path in read.find_reports(folder):
