@@ -5,8 +5,10 @@
 
 Figures (each a median of several runs; the table says how many):
 
-- full build (`kg build --full --no-validate`, a subprocess) of the first N
-  reports of the corpus: wall time, characters per second, peak memory of the
+- full build (`kg build --full --no-validate --timings`, a subprocess) of the
+  first N reports of the corpus: wall time, the time of each stage as the build
+  itself measures it (per-report stages summed over the workers), characters
+  per second, peak memory of the
   whole process tree (parent + worker processes, summed at the same instant,
   sampled with psutil every 0.2 s; RSS as asked, PSS beside it since forked
   workers share pages);
@@ -17,8 +19,9 @@ Figures (each a median of several runs; the table says how many):
   and queries against a naive baseline: the same extraction, serial in one
   process, then rdflib's in-memory Graph (the default-graph triples converted
   to rdflib terms), its Turtle serializer, and its SPARQL engine;
-- a floor: read + decode + OpenCC t2s + jieba segmentation alone over the same
-  files with the same worker count (no extraction), against our end-to-end build.
+- a floor: read + decode + OpenCC t2s + segmentation (jieba's words, by rjieba, as
+  the build segments) alone over the same files with the same worker count (no
+  extraction), against our end-to-end build.
 
 By default the largest size is built once and the others `--runs` times; the
 baseline runs on the `--baseline-size` subset only (default 1,000). Results
@@ -197,14 +200,20 @@ def _generator():
     return mod
 
 
-def ensure_corpus(corpus: Path, need: int, jobs: int) -> list[Path]:
+def ensure_corpus(corpus: Path, need: int, jobs: int, dense: bool = False) -> list[Path]:
     from kg import read
 
+    gen = _generator()
     if not corpus.exists():
-        log(f"{corpus} is missing: generating {need:,} reports (bench/generate.py, seed {SEED})")
+        log(f"{corpus} is missing: generating {need:,} reports (bench/generate.py, seed {SEED}"
+            f"{', --dense' if dense else ''})")
         t = time.perf_counter()
-        _generator().generate(need, corpus, SEED, jobs)
+        gen.generate(need, corpus, SEED, jobs, dense=dense)
         log(f"generated in {time.perf_counter() - t:.1f} s")
+    first = corpus / gen.report_path(0, need)
+    if first.is_file() and first.read_bytes() != gen.build_report(SEED, 0, dense).data:
+        sys.exit(f"{corpus} was not written by this bench/generate.py{' --dense' if dense else ''} (seed {SEED}): "
+                 f"its first report differs (an older generator, or the other density); use a fresh --corpus-dir")
     reports = [p for p in read.find_reports(corpus) if EXTRA_DIR not in p.parts]
     if len(reports) < need:
         sys.exit(f"{corpus} holds {len(reports):,} reports, fewer than the {need:,} asked for; "
@@ -273,7 +282,7 @@ def kg_command() -> list[str]:
 
 
 def build_cmd(corpus: Path, out: Path, workers: int, full: bool) -> list[str]:
-    cmd = kg_command() + ["build", "--corpus", str(corpus), "--out", str(out), "--no-validate"]
+    cmd = kg_command() + ["build", "--corpus", str(corpus), "--out", str(out), "--no-validate", "--timings"]
     if full:
         cmd.append("--full")
     return cmd + ["--workers", str(workers)]
@@ -292,6 +301,10 @@ def _build_counts(log_path: Path) -> dict:
         out["reports"], out["nodes"], out["relations"] = int(m.group(1)), m.group(2), int(m.group(3))
     out["skipped_lines"] = sum(1 for line in text.splitlines() if ": skipped: " in line)
     out["tail"] = text[-2000:] if not m else ""
+    from kg.timings import parse
+
+    # the build's own stage times (`kg build --timings`): per-report stages summed over the workers
+    out["stages_s"] = {k: v for k, (v, _) in parse(text.splitlines()).items()}
     return out
 
 
@@ -344,35 +357,6 @@ def time_queries(out: Path, runs: int, timeout: float = 120.0) -> dict:
 # ---------------------------------------------------------------------------
 # our export, in-process, from the facts the build cached
 
-class _Timers:
-    """Wrap module functions so each call's time is added up under a label (restored afterwards)."""
-
-    def __init__(self):
-        self.totals: dict[str, float] = {}
-        self._saved = []
-
-    def wrap(self, module, name: str, label: str) -> None:
-        fn = getattr(module, name, None)
-        if fn is None:
-            return
-        totals = self.totals
-
-        def timed(*a, **kw):
-            t = time.perf_counter()
-            try:
-                return fn(*a, **kw)
-            finally:
-                totals[label] = totals.get(label, 0.0) + time.perf_counter() - t
-
-        self._saved.append((module, name, fn))
-        setattr(module, name, timed)
-
-    def restore(self) -> None:
-        for module, name, fn in reversed(self._saved):
-            setattr(module, name, fn)
-        self._saved.clear()
-
-
 def load_cached(out: Path):
     """(facts, shards) of every report the build into OUT cached, in report order."""
     from kg.build import CACHE_DIR
@@ -394,12 +378,11 @@ def load_cached(out: Path):
 
 
 def time_our_export(out: Path, scratch: Path) -> dict:
-    """Merge + export_all (every format and the store) into SCRATCH, with the time of each part."""
+    """Merge + export_all (every format and the store) into SCRATCH, with the time of each part as
+    export_all measures it (kg.timings: export.*, store)."""
     import kg.export as kexport
-    import kg.store as kstore
-    from kg.export import gexf, graphml, tables, turtle
     from kg.graph import merge
-    from kg.rdf import dataset
+    from kg.timings import Timings
 
     t = time.perf_counter()
     facts, shards = load_cached(out)
@@ -409,27 +392,15 @@ def time_our_export(out: Path, scratch: Path) -> dict:
     merge_s = time.perf_counter() - t
     del facts
     shutil.rmtree(scratch, ignore_errors=True)
-    timers = _Timers()
-    for mod, name, label in ((dataset, "default_nquads", "default graph (mapping)"),
-                             (turtle, "write", "graph.ttl"),
-                             (turtle, "write_trig_shards", "graph.trig"),
-                             (turtle, "write_nquads_shards", "graph.nq"),
-                             (graphml, "write", "graph.graphml"),
-                             (gexf, "write", "graph.gexf"),
-                             (tables, "write", "nodes.csv + edges.csv"),
-                             (kstore, "stage_file", "store bulk load")):
-        timers.wrap(mod, name, label)
-    try:
-        t = time.perf_counter()
-        kexport.export_all(graph, scratch, shards=shards)
-        export_s = time.perf_counter() - t
-    finally:
-        timers.restore()
+    timings = Timings()
+    t = time.perf_counter()
+    kexport.export_all(graph, scratch, shards=shards, timings=timings)
+    export_s = time.perf_counter() - t
     sizes = dir_bytes(scratch)
     shutil.rmtree(scratch, ignore_errors=True)
     del graph, shards
     gc.collect()
-    return {"cache_read_s": cache_s, "merge_s": merge_s, "export_s": export_s, "parts_s": timers.totals,
+    return {"cache_read_s": cache_s, "merge_s": merge_s, "export_s": export_s, "parts_s": dict(timings.seconds),
             "sizes_bytes": sizes}
 
 
@@ -579,7 +550,7 @@ def run_baseline(corpus: Path, scratch: Path, query_runs: int, timeout: float = 
 
 
 # ---------------------------------------------------------------------------
-# the floor: read + decode + OpenCC t2s + jieba, nothing else (run as `run.py --floor-worker`)
+# the floor: read + decode + OpenCC t2s + segmentation, nothing else (run as `run.py --floor-worker`)
 
 _FLOOR = {}
 
@@ -592,18 +563,18 @@ def _floor_one(path: str) -> tuple[int, int]:
     except read.ReportError:
         return (0, 0)
     text = _FLOOR["cc"].convert(src.text)
-    return len(src.text), sum(1 for w in _FLOOR["jieba"].cut(text, cut_all=False) if w)
+    return len(src.text), sum(1 for w in _FLOOR["words"].cut(text) if w)
 
 
 def floor_main(corpus: Path, workers: int) -> None:
-    import jieba
+    """The floor segments as the build does: jieba's words with the lexicon terms, computed by rjieba
+    (kg.nlp.tokenizer.words_for; jieba's own pure-Python cut is ~20x slower, a floor too easy to beat)."""
     import opencc
 
-    from kg import read
+    from kg import lexicons, read
+    from kg.nlp.tokenizer import words_for
 
-    jieba.setLogLevel(60)
-    jieba.initialize()   # loaded once, before the workers fork
-    _FLOOR.update(corpus=str(corpus), cc=opencc.OpenCC("t2s"), jieba=jieba)
+    _FLOOR.update(corpus=str(corpus), cc=opencc.OpenCC("t2s"), words=words_for(lexicons.load()))  # before the fork
     paths = [str(p) for p in read.find_reports(corpus)]
     if workers <= 1:
         res = [_floor_one(p) for p in paths]
@@ -740,7 +711,7 @@ def machine() -> dict:
     from importlib.metadata import PackageNotFoundError, version
 
     vers = {}
-    for pkg in ("county-kg", "spacy", "jieba", "OpenCC", "pyoxigraph", "rdflib", "psutil"):
+    for pkg in ("county-kg", "spacy", "jieba", "rjieba", "OpenCC", "pyoxigraph", "rdflib", "psutil"):
         try:
             vers[pkg] = version(pkg)
         except PackageNotFoundError:
@@ -814,6 +785,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--baseline-size", type=int, default=None,
                     help="subset the naive baseline runs on, and our export is compared at (default 1000)")
     ap.add_argument("--workers", type=int, default=None, help="worker processes (default: the machine's cores)")
+    ap.add_argument("--dense", action="store_true",
+                    help="a figure-dense corpus (bench/generate.py --dense), not the seeds' density")
     ap.add_argument("--quick", action="store_true",
                     help="smoke run: sizes 100,1000, 1 run each, baseline on 100 reports")
     ap.add_argument("--skip", default="",
@@ -872,7 +845,7 @@ def main(argv: list[str] | None = None) -> int:
     log(f"sizes {sizes}, runs {runs_of}, workers {workers}, query runs {query_runs}, baseline on {base_size}")
 
     corpus_dir = args.corpus_dir
-    reports = ensure_corpus(corpus_dir, max(sizes + [args.profile or 0]), max(2, workers))
+    reports = ensure_corpus(corpus_dir, max(sizes + [args.profile or 0]), max(2, workers), args.dense)
     chars_each = corpus_chars(corpus_dir, reports[:max(sizes)])
 
     results: dict = {
@@ -881,7 +854,8 @@ def main(argv: list[str] | None = None) -> int:
         "config": {"corpus_dir": str(corpus_dir), "sizes": sizes, "runs": {str(k): v for k, v in runs_of.items()},
                    "workers": workers, "query_runs": query_runs, "baseline_query_runs": bq_runs,
                    "baseline_size": base_size, "baseline_timeout_s": base_timeout,
-                   "baseline_mem_gb": args.baseline_mem_gb, "skip": sorted(skip), "seed": SEED},
+                   "baseline_mem_gb": args.baseline_mem_gb, "skip": sorted(skip), "seed": SEED,
+                   "dense": args.dense},
         "corpus": {}, "full_build": {}, "queries": {}, "export": {}, "incremental": {}, "baseline": None,
         "floor": {}, "build_commands": [],
     }
@@ -951,7 +925,7 @@ def main(argv: list[str] | None = None) -> int:
             per = []
             for r in range(big_runs):
                 i = len(reports) + r          # a report the corpus does not hold yet
-                rep = gen.build_report(SEED, i)
+                rep = gen.build_report(SEED, i, args.dense)
                 rel = Path(EXTRA_DIR) / f"{i:05d}.txt"
                 (corpus / rel).parent.mkdir(parents=True, exist_ok=True)
                 (corpus / rel).write_bytes(rep.data)
@@ -1081,6 +1055,10 @@ def summarise(res: dict, sizes, runs_of, largest, base_size, query_runs, bq_runs
               "≤ 2048 MB" if big else "", (md["peak_rss_bytes"] <= TARGETS["full_build_peak_rss_bytes"]) if big else None)
         t.add(f"full build, {n:,} reports: peak PSS, process tree (sum)", md["peak_pss_bytes"], "MB", k)
         t.add(f"full build, {n:,} reports: CPU time (all processes)", md["cpu_s"], "s", k)
+        ok = [m for m in fb["runs"] if m["rc"] in (0, 3) and m.get("stages_s")]
+        for stage in (ok[0]["stages_s"] if ok else {}):  # the build's own timing (`kg build --timings`)
+            t.add(f"full build, {n:,} reports: stage {stage}", median([m["stages_s"].get(stage) for m in ok]), "s",
+                  runs_label(len(ok)))
         if big:
             target(f"full build of {n:,} reports ≤ 180 s", md["wall_s"], 180, md["wall_s"] <= 180,
                    f"{md['wall_s']:.1f} s")
@@ -1118,7 +1096,7 @@ def summarise(res: dict, sizes, runs_of, largest, base_size, query_runs, bq_runs
             continue
         k = runs_label(len(fl["runs"]))
         chars = res["corpus"][str(n)]["chars"]
-        t.add(f"floor (read+decode+t2s+jieba), {n:,} reports: wall time", fl["median_wall_s"], "s", k)
+        t.add(f"floor (read+decode+t2s+segmentation), {n:,} reports: wall time", fl["median_wall_s"], "s", k)
         t.add(f"floor, {n:,} reports: throughput", chars / fl["median_wall_s"], "chars/s", k)
         if fb and fb["median"]:
             ratio = fb["median"]["wall_s"] / fl["median_wall_s"]
@@ -1163,7 +1141,7 @@ def summarise(res: dict, sizes, runs_of, largest, base_size, query_runs, bq_runs
             ratio = base / ours
             t.add(f"export+query: baseline / ours, {n:,} reports{' (≥: a baseline query timed out)' if lower else ''}",
                   ratio, "×", "", "≥ 10×", ratio >= 10)
-            ttl = ex["parts_s"].get("default graph quads (mapping)", 0) + ex["parts_s"].get("graph.ttl", 0)
+            ttl = ex["parts_s"].get("export.default_graph", 0) + ex["parts_s"].get("export.graph.ttl", 0)
             if ttl:
                 t.add(f"Turtle only: baseline / ours (graph.ttl), {n:,} reports", b["export_s"] / ttl, "×")
             t.add(f"queries only: baseline / ours, {n:,} reports{' (≥)' if lower else ''}",

@@ -17,12 +17,14 @@ import gc
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from time import perf_counter
 from typing import TYPE_CHECKING, Callable
 
 from kg import outdir, read
 from kg.cache import FactCache, Manifest, report_key
 from kg.facts import ReportFacts
 from kg.graph import KnowledgeGraph, merge
+from kg.timings import NO_TIMINGS, Timings
 
 if TYPE_CHECKING:
     from kg.curation.apply import Outcome
@@ -67,12 +69,14 @@ class BuildOptions:
     (`kg build` passes ./curation); None applies none."""
 
     curation: Path | None = None
+    timings: Timings = NO_TIMINGS  # kg.timings: the time of each stage (`kg build --timings`)
 
 
-def export(graph: KnowledgeGraph, out: Path, shards: list | None = None, info: dict | None = None) -> list[Path]:
+def export(graph: KnowledgeGraph, out: Path, shards: list | None = None, info: dict | None = None,
+           timings: Timings = NO_TIMINGS) -> list[Path]:
     from kg.export import export_all
 
-    return export_all(graph, out, shards=shards, info=info)
+    return export_all(graph, out, shards=shards, info=info, timings=timings)
 
 
 def _config_digest(config_path: Path | None) -> str:
@@ -126,13 +130,18 @@ def build(corpus: Path, out: Path, nlp=None, on_skip: Callable[[str], None] | No
     The corrections of `options.curation` apply to every report's facts, cached or read now (the
     cache keeps what the rules said); a bad curation line raises kg.curation.CurationError (one line,
     FILE:LINE) before anything is read or written.
+
+    `options.timings` (kg.timings) gets the time of each stage, measured where it runs
+    (`kg build --timings`).
     """
     from kg import curation
 
     options = options or BuildOptions()
     corpus, out = Path(corpus), Path(out)
     corrections = curation.load(options.curation) if options.curation is not None else []
-    found = reports_of(corpus)
+    timings = options.timings
+    with timings.stage("find"):
+        found = reports_of(corpus)
     outdir.check_writable(out)
     with outdir.exclusive(out, wait=lock_wait, on_wait=on_wait):
         return _build_locked(corpus, out, found, nlp, on_skip, workers=workers, executor=executor,
@@ -171,17 +180,19 @@ def _build_locked(corpus: Path, out: Path, found: list[Path], nlp, on_skip, *, w
     from kg.curation.shardcache import CuratedShards, shard_key
 
     keep_evidence = keep_evidence or not export_outputs  # without exports the facts are all there is
+    timings = options.timings
     cache_root = out / CACHE_DIR
     cache = FactCache(cache_root)
     cfg = _config_digest(config_path)
     config = str(config_path) if config_path else None
     manifest = Manifest(config=cfg)
     entries = []  # (name, path, digest, key, cached?) in name order: the merge order
-    for path in found:
-        name = read.report_name(path, corpus)
-        digest = read.file_digest(path)
-        key = report_key(f"{name}\0{digest}", cfg) if digest else None
-        entries.append((name, path, digest, key, bool(key) and not full and cache.has(key)))
+    with timings.stage("find"):
+        for path in found:
+            name = read.report_name(path, corpus)
+            digest = read.file_digest(path)
+            key = report_key(f"{name}\0{digest}", cfg) if digest else None
+            entries.append((name, path, digest, key, bool(key) and not full and cache.has(key)))
     entries.sort(key=lambda e: e[0])
     todo = [(str(path), str(corpus)) for _, path, _, _, cached in entries if not cached]
     curator = Curator(corrections, _text_reader(corpus, {e[0]: e[1] for e in entries}, nlp, config_path))
@@ -189,11 +200,11 @@ def _build_locked(corpus: Path, out: Path, found: list[Path], nlp, on_skip, *, w
     used_curated: set[str] = set()
     failed: dict[str, str] = {}
     if executor == "dask":
-        results = executors.run_dask(todo, scheduler, config)
+        results = executors.run_dask(todo, scheduler, config, timings=timings)
     elif nlp is not None or workers <= 1 or len(todo) < 2:
-        results = executors.run_serial(todo, config, nlp)
+        results = executors.run_serial(todo, config, nlp, timings)
     else:
-        results = executors.run_processes(todo, workers, config)
+        results = executors.run_processes(todo, workers, config, timings)
     results = executors.with_progress(results, len(todo), progress)
 
     kept: list[ReportFacts] = []
@@ -212,14 +223,15 @@ def _build_locked(corpus: Path, out: Path, found: list[Path], nlp, on_skip, *, w
         order); an entry found damaged now is re-read here."""
         nonlocal hits, extracted
         for name, path, digest, key, cached in entries:
-            hit = cache.get(key, evidence=keep_evidence) if cached else None
+            with timings.stage("cache"):
+                hit = cache.get(key, evidence=keep_evidence) if cached else None
             if hit is not None:
                 hits += 1
                 facts, shard = hit
             else:
                 extracted += 1
                 status, value = next(results) if not cached else executors.extract_one(
-                    (str(path), str(corpus)), config, nlp)
+                    (str(path), str(corpus)), config, nlp, timings)
                 if status != "ok":
                     failed[name] = value
                     skipped.append(value)
@@ -229,7 +241,8 @@ def _build_locked(corpus: Path, out: Path, found: list[Path], nlp, on_skip, *, w
                     continue
                 facts, shard = value
                 if key:  # keep the shard on disk, not in memory
-                    shard = cache.put(key, facts, shard)
+                    with timings.stage("cache"):
+                        shard = cache.put(key, facts, shard)
                 fresh_names.append(name)
             if curator and curator.touches(facts):
                 facts, shard = curate(facts, shard, key)
@@ -269,16 +282,21 @@ def _build_locked(corpus: Path, out: Path, found: list[Path], nlp, on_skip, *, w
     info: dict = {}
     try:
         with _collector_paused():
-            graph = merge(each_report(), keep_evidence=keep_evidence, presorted=True)
+            graph = timings.apart("merge", lambda items: merge(items, keep_evidence=keep_evidence, presorted=True),
+                                  each_report())
             outcome = curator.outcome(set(graph.reports), failed)
             with together():  # the outputs, the store, the manifest and the curation's outcome: all or none
-                outputs = export(graph, out, shards, info) if export_outputs else []
-                manifest.save(cache_root)
-                curation_state.save(cache_root, options.curation, outcome)
+                outputs = export(graph, out, shards, info, timings) if export_outputs else []
+                with timings.stage("manifest"):
+                    manifest.save(cache_root)
+                    curation_state.save(cache_root, options.curation, outcome)
+                committing = perf_counter()
+            timings.add("commit", perf_counter() - committing)  # the renames that put the set in place
     finally:
         results.close()  # a build stopped mid-way (an error, SIGTERM) stops its workers now
-    cache.prune({r["key"] for r in manifest.reports.values() if r.get("key")})
-    curated.prune(used_curated)
+    with timings.stage("cache"):
+        cache.prune({r["key"] for r in manifest.reports.values() if r.get("key")})
+        curated.prune(used_curated)
     return BuildResult(graph, kept, skipped, outputs, extracted=extracted, cached=hits,
                        store_update=info.get("store", ""), fresh=fresh_names, fresh_facts=fresh_facts,
                        warnings=warnings, curation=outcome if options.curation is not None else None)

@@ -91,23 +91,32 @@ def main():
               help="When another build holds OUT, wait at most this long (default: wait until it ends).")
 @click.option("--curation", type=click.Path(path_type=Path, file_okay=False), default=CURATION_DEFAULT,
               show_default=True, help="The folder of corrections (*.jsonl) applied to the facts.")
+@click.option("--timings", "show_timings", is_flag=True,
+              help="Print the time of each stage (read, normalize, each nlp component, facts, merge, each "
+                   "export, store, shacl) at the end: per-report stages summed over the workers.")
 def build(corpus: Path, out: Path, validate: bool, workers: int | None, executor: str, scheduler: str | None,
           full: bool, config_path: Path | None, lock_timeout: float | None = None,
-          curation: Path = CURATION_DEFAULT):
+          curation: Path = CURATION_DEFAULT, show_timings: bool = False):
     """Read every report under CORPUS and write the graph to OUT (only new or changed reports are re-read),
     applying the corrections in CURATION."""
+    from time import perf_counter
+
     from kg.build import BuildOptions
     from kg.build import build as run_build
     from kg.executors import default_workers
+    from kg.timings import NO_TIMINGS, Timings
 
     if executor == "dask" and not scheduler:
         raise click.UsageError("--executor dask needs --scheduler ADDRESS")
+    timings = Timings() if show_timings else NO_TIMINGS
+    started = perf_counter()
     with _build_errors():
         say = lambda line: click.echo(line, err=True)  # noqa: E731
         result = run_build(corpus, out, on_skip=say, on_warning=say, workers=workers or default_workers(),
                            executor=executor, scheduler=scheduler, full=full, config_path=config_path,
                            progress=sys.stderr.isatty(), keep_evidence=False, keep_facts=False,
-                           lock_wait=lock_timeout, on_wait=say, options=BuildOptions(curation=curation))
+                           lock_wait=lock_timeout, on_wait=say,
+                           options=BuildOptions(curation=curation, timings=timings))
     click.echo(f"read {result.extracted} report(s), {result.cached} from the cache", err=True)
     if result.curation is not None and result.curation.total:
         click.echo(result.curation.summary(), err=True)
@@ -126,12 +135,17 @@ def build(corpus: Path, out: Path, validate: bool, workers: int | None, executor
         from kg.validate import validate as shacl
 
         whole = len(result.fresh) == len(g.reports)
-        conforms, lines = shacl(out / "graph.ttl") if whole else shacl(part_of(result))
+        with timings.stage("shacl"):
+            conforms, lines = shacl(out / "graph.ttl") if whole else shacl(part_of(result))
         for line in lines:
             click.echo(f"shacl: {line}", err=True)
         what = "the graph conforms" if whole else f"what the {len(result.fresh)} report(s) read this time state conforms"
         click.echo(f"shacl: {what} to ontology/shapes.ttl" if conforms
                    else f"shacl: {len(lines)} violation(s)", err=True)
+    if show_timings:
+        timings.add("total", perf_counter() - started)
+        for line in timings.lines():
+            click.echo(line, err=True)
     if result.skipped:
         click.echo(f"{len(result.skipped)} report(s) skipped", err=True)
         sys.exit(EXIT_SKIPPED)

@@ -10,6 +10,10 @@ SIGTERM meant for the parent, and are killed when the parent stops reading
 their results (an error, or SIGTERM turned into an exception by the CLI).
 A report whose facts would hold a literal over `kg.rdf.shards.MAX_LITERAL_BYTES`
 is skipped here, where its shard is made.
+
+Given a `kg.timings.Timings`, every executor times the per-report stages (and
+each process its pipeline load) where they run and adds them to it: a worker
+sends its batch's totals back with the batch's results.
 """
 from __future__ import annotations
 
@@ -17,12 +21,16 @@ import os
 import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from time import perf_counter
+
+from kg.timings import NO_TIMINGS, Timings
 
 Job = tuple[str, str]            # (report path, corpus folder)
 Result = tuple[str, object]      # ("ok", (ReportFacts, Shard)) or ("skip", "corpus/x.txt: skipped: …")
 
 _NLP = None
 _CONFIG: str | None = None
+_LOAD = Timings()  # this process's pipeline load, until a timed batch reports it
 
 
 def _pipeline(config_path: str | None):
@@ -30,12 +38,21 @@ def _pipeline(config_path: str | None):
     if _NLP is None or _CONFIG != config_path:
         from kg.nlp.pipeline import build
 
+        start = perf_counter()
         _NLP = build(Path(config_path) if config_path else None)
+        _LOAD.add("nlp.load", perf_counter() - start)
         _CONFIG = config_path
     return _NLP
 
 
-def extract_one(job: Job, config_path: str | None = None, nlp=None) -> Result:
+def _report_load(timings: Timings) -> None:
+    """Hand this process's pipeline load, once, to the build's timings."""
+    if timings and _LOAD.seconds:
+        timings.update(_LOAD.totals())
+        _LOAD.clear()
+
+
+def extract_one(job: Job, config_path: str | None = None, nlp=None, timings: Timings = NO_TIMINGS) -> Result:
     """Read one report: ("ok", (facts, shard)) or ("skip", the one-line reason)."""
     from kg import read
     from kg.process import process_report
@@ -43,9 +60,10 @@ def extract_one(job: Job, config_path: str | None = None, nlp=None) -> Result:
 
     path, corpus = job
     try:
-        facts = process_report(nlp or _pipeline(config_path), Path(path), Path(corpus))
-        shard = shard_of(facts)
-        too_big = oversized(facts, shard)
+        facts = process_report(nlp or _pipeline(config_path), Path(path), Path(corpus), timings)
+        with timings.stage("shard"):
+            shard = shard_of(facts)
+            too_big = oversized(facts, shard)
         if too_big:
             return ("skip", f"{read.display_name(Path(path), Path(corpus))}: skipped: {too_big}")
         return ("ok", (facts, shard))
@@ -57,8 +75,14 @@ def extract_one(job: Job, config_path: str | None = None, nlp=None) -> Result:
                         f"{type(exc).__name__}: {first}")
 
 
-def _extract_batch(jobs: list[Job], config_path: str | None) -> list[Result]:
-    return [extract_one(j, config_path) for j in jobs]
+def _extract_batch(jobs: list[Job], config_path: str | None, timed: bool = False):
+    """A worker's batch: (results, the batch's stage totals, or None when not `timed`)."""
+    if not timed:
+        return [extract_one(j, config_path) for j in jobs], None
+    timings = Timings()
+    results = [extract_one(j, config_path, timings=timings) for j in jobs]
+    _report_load(timings)
+    return results, timings.totals()
 
 
 def _init_worker(config_path: str | None, parent: int | None = None) -> None:
@@ -70,6 +94,7 @@ def _init_worker(config_path: str | None, parent: int | None = None) -> None:
         die_with_parent(parent)
     signal.signal(signal.SIGINT, signal.SIG_IGN)    # Ctrl-C reaches the whole group: the parent decides
     signal.signal(signal.SIGTERM, signal.SIG_DFL)   # not the parent's handler, inherited by fork
+    _LOAD.clear()  # a load the parent did before the fork is the parent's
     _pipeline(config_path)
 
 
@@ -77,9 +102,12 @@ def default_workers() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
-def run_serial(jobs: list[Job], config_path=None, nlp=None) -> Iterator[Result]:
+def run_serial(jobs: list[Job], config_path=None, nlp=None, timings: Timings = NO_TIMINGS) -> Iterator[Result]:
+    _LOAD.clear()  # a load before this build (the pipeline is kept between builds) is not this build's
     for job in jobs:
-        yield extract_one(job, config_path, nlp)
+        result = extract_one(job, config_path, nlp, timings)
+        _report_load(timings)
+        yield result
 
 
 # Batches in flight per worker: enough to keep every worker busy, few enough that finished results
@@ -87,7 +115,8 @@ def run_serial(jobs: list[Job], config_path=None, nlp=None) -> Iterator[Result]:
 IN_FLIGHT_PER_WORKER = 4
 
 
-def run_processes(jobs: list[Job], workers: int, config_path=None) -> Iterator[Result]:
+def run_processes(jobs: list[Job], workers: int, config_path=None,
+                  timings: Timings = NO_TIMINGS) -> Iterator[Result]:
     """Results in job order, with a bounded window of batches in flight: `Executor.map` submits every
     job at once, so when the parent (caching each result) falls behind the workers, finished results
     can queue up in its memory without bound."""
@@ -109,12 +138,13 @@ def run_processes(jobs: list[Job], workers: int, config_path=None) -> Iterator[R
         def submit() -> None:
             batch = next(batches, None)
             if batch is not None:
-                pending.append(pool.submit(_extract_batch, batch, config_path))
+                pending.append(pool.submit(_extract_batch, batch, config_path, bool(timings)))
 
         for _ in range(workers * IN_FLIGHT_PER_WORKER):
             submit()
         while pending:
-            done = pending.popleft().result()
+            done, totals = pending.popleft().result()
+            timings.update(totals)
             submit()
             yield from done
         finished = True
@@ -127,7 +157,8 @@ def run_processes(jobs: list[Job], workers: int, config_path=None) -> Iterator[R
         pool.shutdown(wait=True)
 
 
-def run_dask(jobs: list[Job], scheduler: str | object, config_path=None, batch: int = 64) -> Iterator[Result]:
+def run_dask(jobs: list[Job], scheduler: str | object, config_path=None, batch: int = 64,
+             timings: Timings = NO_TIMINGS) -> Iterator[Result]:
     """Batches of reports as Dask tasks; `scheduler` is an address or a distributed Client/LocalCluster.
 
     The workers must see the corpus paths (a shared filesystem) and have county-kg installed.
@@ -137,9 +168,11 @@ def run_dask(jobs: list[Job], scheduler: str | object, config_path=None, batch: 
     client = scheduler if isinstance(scheduler, Client) else Client(scheduler)
     try:
         batches = [jobs[i:i + batch] for i in range(0, len(jobs), batch)]
-        futures = client.map(_extract_batch, batches, config_path=config_path, pure=False)
+        futures = client.map(_extract_batch, batches, config_path=config_path, timed=bool(timings), pure=False)
         for fut in futures:  # in job order
-            yield from fut.result()
+            done, totals = fut.result()
+            timings.update(totals)
+            yield from done
             fut.release()
     finally:
         if client is not scheduler:

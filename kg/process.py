@@ -11,18 +11,24 @@ from kg import read
 from kg.facts import ReportFacts
 from kg.nlp import extract
 from kg.normalize import normalize
+from kg.timings import NO_TIMINGS, Timings
 
 
-def process_source(nlp, source: read.Source) -> ReportFacts:
+def process_source(nlp, source: read.Source, timings: Timings = NO_TIMINGS) -> ReportFacts:
+    """The facts of one report as read; `timings` gets the stages normalize, nlp.* and facts."""
     from kg.nlp.pipeline import lexicons_of
 
-    text = normalize(source.text, lexicons_of(nlp))
-    doc = extract.run(nlp, text, source.name, source.meta)
-    return extract.to_facts(doc, text, source)
+    with timings.stage("normalize"):
+        text = normalize(source.text, lexicons_of(nlp))
+    doc = extract.run(nlp, text, source.name, source.meta, timings)
+    with timings.stage("facts"):
+        return extract.to_facts(doc, text, source)
 
 
-def process_report(nlp, path: Path, corpus: Path) -> ReportFacts:
-    return process_source(nlp, read.read_report(path, corpus))
+def process_report(nlp, path: Path, corpus: Path, timings: Timings = NO_TIMINGS) -> ReportFacts:
+    with timings.stage("read"):
+        source = read.read_report(path, corpus)
+    return process_source(nlp, source, timings)
 
 
 def normalized_text(path: Path, corpus: Path, lexicons):

@@ -14,7 +14,7 @@ KG = Path(__file__).resolve().parent.parent / "kg"
 
 # Lowest first. A module not listed here fails the test: place a new module in its stage.
 STAGES: list[tuple[str, tuple[str, ...]]] = [
-    ("base", ("kg.version", "kg.facts", "kg.lexicons", "kg.charsets", "kg.dates", "kg.geo", "kg.paths",
+    ("base", ("kg.version", "kg.timings", "kg.facts", "kg.lexicons", "kg.charsets", "kg.dates", "kg.geo", "kg.paths",
               "kg.outdir", "kg.csvsafe", "kg.sandbox", "kg.sparql", "kg.atomic", "kg.divisions", "kg.fetch")),
     ("read", ("kg.read",)),
     ("normalize", ("kg.normalize",)),

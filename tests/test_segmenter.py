@@ -65,3 +65,16 @@ def test_random_strings(nlp, texts):
         if ours(s) != jieba_cut(s):
             differ.append(s)
     assert not differ, f"{len(differ)} strings segmented differently, e.g. {differ[0]!r}"
+
+
+def test_pos_tagger_shares_jiebas_table(nlp, texts):
+    """The tagger the initiative rules ask (kg.nlp.tokenizer.pos_tagger_for) tags as jieba's own
+    POSTokenizer over the same dictionary does, without reading the dictionary file again."""
+    import jieba.posseg
+
+    ours = nlp.tokenizer.pos_tagger
+    theirs = jieba.posseg.POSTokenizer(nlp.tokenizer.jieba_seg)
+    assert type(ours) is not jieba.posseg.POSTokenizer and ours.word_tag_tab == theirs.word_tag_tab
+    spans = [t.text[s:min(e, s + 30)] for t in texts for s, e in t.sentences][::7]
+    assert len(spans) > 100
+    assert all([(p.word, p.flag) for p in ours.cut(x)] == [(p.word, p.flag) for p in theirs.cut(x)] for x in spans)

@@ -10,6 +10,7 @@ from kg import divisions
 from kg.dates import report_date
 from kg.facts import Entity, Evidence, Relation, ReportFacts, person_key
 from kg.nlp.mentions import Mention, mentions, sentence_of
+from kg.timings import NO_TIMINGS, Timings
 
 
 def make_doc(nlp: Language, text, report: str, meta: dict | None = None) -> Doc:
@@ -24,9 +25,17 @@ def make_doc(nlp: Language, text, report: str, meta: dict | None = None) -> Doc:
     return doc
 
 
-def run(nlp: Language, text, report: str, meta: dict | None = None) -> Doc:
-    """The annotated Doc for a normalised `Text`: `nlp(doc)` runs the pipeline on it."""
-    return nlp(make_doc(nlp, text, report, meta))
+def run(nlp: Language, text, report: str, meta: dict | None = None, timings: Timings = NO_TIMINGS) -> Doc:
+    """The annotated Doc for a normalised `Text`: `nlp(doc)` runs the pipeline on it. With `timings`
+    the components run one by one, each timed as its stage (`nlp.tokenizer`, `nlp.kg_counties`, …)."""
+    if not timings:
+        return nlp(make_doc(nlp, text, report, meta))
+    with timings.stage("nlp.tokenizer"):
+        doc = make_doc(nlp, text, report, meta)
+    for name, proc in nlp.pipeline:
+        with timings.stage(f"nlp.{name}"):
+            doc = proc(doc)
+    return doc
 
 
 def pipe(nlp: Language, items: Iterable[tuple], batch_size: int = 8) -> Iterator[Doc]:

@@ -66,6 +66,26 @@ def words_for(lex: Lexicons | None) -> JiebaWords:
     return JiebaWords(taught_words(lex), TAUGHT_FREQ, base_freq=jieba.dt.FREQ)
 
 
+def pos_tagger_for(seg):
+    """jieba's part-of-speech tagger over `seg` (a `jieba.Tokenizer`).
+
+    `POSTokenizer(seg)` reads jieba's dictionary file for the tag of every word (a second of pure
+    Python), which importing `jieba.posseg` has just done for its default tagger; `seg` has jieba's
+    own dictionary, so it takes a copy of that table (the same file, the same table)."""
+    import jieba
+    import jieba.posseg as posseg
+
+    if seg.dictionary != jieba.dt.dictionary or posseg.dt.tokenizer is not jieba.dt:
+        return posseg.POSTokenizer(seg)
+
+    class SharedTable(posseg.POSTokenizer):
+        def load_word_tag(self, f):
+            f.close()
+            self.word_tag_tab = dict(posseg.dt.word_tag_tab)
+
+    return SharedTable(seg)
+
+
 class LinearChineseTokenizer(ChineseTokenizer):
     def __init__(self, vocab, segmenter: Segmenter = Segmenter.jieba):
         import jieba
@@ -94,9 +114,7 @@ class LinearChineseTokenizer(ChineseTokenizer):
     def pos_tagger(self):
         """jieba's part-of-speech tagger over this tokenizer's own dictionary."""
         if self._pos is None:
-            import jieba.posseg
-
-            self._pos = jieba.posseg.POSTokenizer(self.jieba_seg)
+            self._pos = pos_tagger_for(self.jieba_seg)
         return self._pos
 
     def __call__(self, text: str) -> Doc:
