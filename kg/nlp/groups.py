@@ -26,7 +26,10 @@ _QUOTED_MOD = re.compile(r"“([\u4e00-\u9fff]{2,4})”$")
 _LIST_ITEM = re.compile(r"、([\u4e00-\u9fff]{1,4})$")  # 、村社干部: an enumerated item runs back to its list mark
 _NOT_IN_ITEM = set("的和及与等或在为对从向把将让使由被每名个位些这那其该")
 # a group word used as the modifier of a larger noun (农村党员作用发挥, 乡村领导班子建设) names no population
-_NOUN_AFTER = ("作用", "建设", "自身建设")
+# (…书记学院, 领导班子换届, 村班子运行情况, 村级干部来源渠道, 乡村人才振兴)
+_NOUN_AFTER = ("作用", "建设", "自身建设", "学院", "换届", "运行", "来源", "振兴")
+# an alternative in brackets inside a modifier (党委(党组)书记, 村(社区)干部, 乡(街)): X(Y) is one modifier
+_ALT_MOD = re.compile(r"\(([\u4e00-\u9fff]{1,4})\)$")
 
 
 class GroupTagger(LexiconComponent):
@@ -45,6 +48,14 @@ class GroupTagger(LexiconComponent):
         quoted = _QUOTED_MOD.search(text, max(0, i - 6), i)
         if quoted and quoted.group(1) in self.mod_set:
             return len(quoted.group(0))  # “两新”党员: a known modifier in quotes is still that modifier
+        alt = _ALT_MOD.search(text, max(0, i - 6), i)
+        if alt:
+            y = alt.group(1)
+            for k in range(min(4, len(y) + 1), 0, -1):
+                x = text[alt.start() - k:alt.start()] if alt.start() >= k else ""
+                if len(x) == k and _HAN.fullmatch(x[0]) and all(_HAN.match(c) for c in x) and (
+                        x in self.mod_set or x[0] == y[0] or k == 1):
+                    return len(alt.group(0)) + k
         window = text[max(0, i - 6): i]
         for rx in (_ORIGIN, _AGE):
             hit = rx.search(window)
@@ -55,8 +66,10 @@ class GroupTagger(LexiconComponent):
     def __call__(self, doc: Doc) -> Doc:
         text = doc_text(doc)
         blocked = SpanSet(len(text), [(m.start, m.end) for m in mentions(doc, "Official", "Person")])
+        documents = {(m.start, m.end) for m in mentions(doc, "Programme", "Mechanism") if m.rule == "initiative.document"}
         for b in _BOOK.finditer(text):  # 《中国村干部》 is a title, not a group
-            blocked.add(b.start(), b.end())
+            if (b.start(), b.end()) not in documents:  # a policy document's title names whom it acts on
+                blocked.add(b.start(), b.end())
         found: list[Mention] = []
         pos = 0
         while True:
