@@ -49,7 +49,7 @@ def reports_of(corpus: Path) -> list[Path]:
 
 @dataclass
 class BuildResult:
-    graph: KnowledgeGraph
+    graph: KnowledgeGraph | None  # None when the build left everything as it was (`unchanged`)
     facts: list[ReportFacts]
     skipped: list[str] = field(default_factory=list)   # one line per skipped report
     outputs: list[Path] = field(default_factory=list)
@@ -60,6 +60,8 @@ class BuildResult:
     fresh_facts: list[ReportFacts] = field(default_factory=list)  # their facts
     warnings: list[str] = field(default_factory=list)  # one line each: built, but not all of it used
     curation: Outcome | None = None  # what the corrections did (kg.curation.apply.Outcome); None: no folder
+    unchanged: bool = False  # nothing changed since the last build into OUT: no output was rewritten
+    summary: str = ""  # what the graph holds, in one line ("5 reports (…); 318 relations")
 
 
 @dataclass(frozen=True)
@@ -70,6 +72,10 @@ class BuildOptions:
 
     curation: Path | None = None
     timings: Timings = NO_TIMINGS  # kg.timings: the time of each stage (`kg build --timings`)
+    # When no report, rule, lexicon, config or correction changed since the last build into OUT and its
+    # outputs are all there, leave them as they are (no file rewritten, nothing merged; `graph` is
+    # None). `kg build` does; the Python default builds anyway, so `graph` is always there.
+    skip_unchanged: bool = False
 
 
 def export(graph: KnowledgeGraph, out: Path, shards: list | None = None, info: dict | None = None,
@@ -195,6 +201,14 @@ def _build_locked(corpus: Path, out: Path, found: list[Path], nlp, on_skip, *, w
             entries.append((name, path, digest, key, bool(key) and not full and cache.has(key)))
     entries.sort(key=lambda e: e[0])
     todo = [(str(path), str(corpus)) for _, path, _, _, cached in entries if not cached]
+    if options.skip_unchanged and not full and not todo:
+        last = _unchanged_since(out, cfg, entries, options.curation)
+        if last is not None:
+            for line in (w for r in last.reports.values() for w in r.get("warnings", [])):
+                if on_warning:
+                    on_warning(line)
+            return BuildResult(None, [], cached=len(entries), unchanged=True, summary=last.summary,
+                               warnings=[w for r in last.reports.values() for w in r.get("warnings", [])])
     curator = Curator(corrections, _text_reader(corpus, {e[0]: e[1] for e in entries}, nlp, config_path))
     curated = CuratedShards(cache_root)
     used_curated: set[str] = set()
@@ -251,6 +265,8 @@ def _build_locked(corpus: Path, out: Path, found: list[Path], nlp, on_skip, *, w
             if hit is None and keep_fresh:
                 fresh_facts.append(facts)
             manifest.reports[name] = {"digest": digest, "key": key, "status": "ok"}
+            if facts.warnings:  # kept so that a build that changes nothing repeats them too
+                manifest.reports[name]["warnings"] = list(facts.warnings)
             for line in facts.warnings:
                 warnings.append(line)
                 if on_warning:
@@ -287,6 +303,8 @@ def _build_locked(corpus: Path, out: Path, found: list[Path], nlp, on_skip, *, w
             outcome = curator.outcome(set(graph.reports), failed)
             with together():  # the outputs, the store, the manifest and the curation's outcome: all or none
                 outputs = export(graph, out, shards, info, timings) if export_outputs else []
+                manifest.outputs = sorted(str(p.relative_to(out)) for p in outputs if p.is_relative_to(out))
+                manifest.summary = summary_of(graph)
                 with timings.stage("manifest"):
                     manifest.save(cache_root)
                     curation_state.save(cache_root, options.curation, outcome)
@@ -299,7 +317,38 @@ def _build_locked(corpus: Path, out: Path, found: list[Path], nlp, on_skip, *, w
         curated.prune(used_curated)
     return BuildResult(graph, kept, skipped, outputs, extracted=extracted, cached=hits,
                        store_update=info.get("store", ""), fresh=fresh_names, fresh_facts=fresh_facts,
-                       warnings=warnings, curation=outcome if options.curation is not None else None)
+                       warnings=warnings, curation=outcome if options.curation is not None else None,
+                       summary=manifest.summary or summary_of(graph))
+
+
+def summary_of(graph: KnowledgeGraph) -> str:
+    """What a graph holds, in one line: `5 reports (5 County, 61 Mechanism, …); 318 relations`."""
+    counts: dict[str, int] = {}
+    for n in graph.nodes.values():
+        counts[n.type] = counts.get(n.type, 0) + 1
+    kinds = ", ".join(f"{v} {k}" for k, v in sorted(counts.items()))
+    return f"{len(graph.reports)} reports ({kinds}); {len(graph.edges)} relations"
+
+
+def _unchanged_since(out: Path, cfg: str, entries: list, curation: Path | None) -> Manifest | None:
+    """The last build's manifest when this build would make exactly what it made: the same reports
+    with the same bytes and cache keys, all read then, the same rules, lexicons and config, the same
+    corrections, and every output it wrote still in place; else None."""
+    from kg.cache import PIPELINE_VERSION
+    from kg.curation.state import unchanged_since_last_build
+
+    last = Manifest.load(out / CACHE_DIR)
+    if last.config != cfg or last.pipeline != PIPELINE_VERSION or not last.outputs:
+        return None
+    if set(last.reports) != {e[0] for e in entries}:
+        return None
+    for name, _, digest, key, _ in entries:
+        r = last.reports[name]
+        if r.get("status") != "ok" or r.get("digest") != digest or r.get("key") != key:
+            return None
+    if not all((out / p).exists() for p in last.outputs):
+        return None
+    return last if unchanged_since_last_build(out / CACHE_DIR, curation) else None
 
 
 @dataclass

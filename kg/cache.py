@@ -130,15 +130,19 @@ class Manifest:
     config: str = ""
     pipeline: str = PIPELINE_VERSION
     reports: dict[str, dict] = field(default_factory=dict)
+    outputs: list[str] = field(default_factory=list)  # the files the build wrote, relative to OUT
+    summary: str = ""  # what the build made, in one line ("5 reports (…); 318 relations")
 
     @classmethod
     def load(cls, root: Path) -> "Manifest":
         try:
             data = json.loads((Path(root) / "manifest.json").read_text(encoding="utf-8"))
-            return cls(data.get("config", ""), data.get("pipeline", ""), dict(data.get("reports", {})))
-        except (OSError, ValueError, AttributeError):
+            return cls(data.get("config", ""), data.get("pipeline", ""), dict(data.get("reports", {})),
+                       [str(p) for p in data.get("outputs", [])], str(data.get("summary", "")))
+        except (OSError, ValueError, AttributeError, TypeError):
             return cls(pipeline="")
 
     def save(self, root: Path) -> None:
-        data = {"config": self.config, "pipeline": self.pipeline, "reports": dict(sorted(self.reports.items()))}
+        data = {"config": self.config, "pipeline": self.pipeline, "reports": dict(sorted(self.reports.items())),
+                "outputs": self.outputs, "summary": self.summary}
         write_bytes(Path(root) / "manifest.json", json.dumps(data, ensure_ascii=False, indent=1).encode())

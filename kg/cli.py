@@ -116,16 +116,16 @@ def build(corpus: Path, out: Path, validate: bool, workers: int | None, executor
                            executor=executor, scheduler=scheduler, full=full, config_path=config_path,
                            progress=sys.stderr.isatty(), keep_evidence=False, keep_facts=False,
                            lock_wait=lock_timeout, on_wait=say,
-                           options=BuildOptions(curation=curation, timings=timings))
-    click.echo(f"read {result.extracted} report(s), {result.cached} from the cache", err=True)
+                           options=BuildOptions(curation=curation, timings=timings, skip_unchanged=not full))
+    if result.unchanged:
+        click.echo(f"nothing changed since the last build into {out}: every output left as it is "
+                   f"({result.summary})", err=True)
+    else:
+        click.echo(f"read {result.extracted} report(s), {result.cached} from the cache", err=True)
     if result.curation is not None and result.curation.total:
         click.echo(result.curation.summary(), err=True)
-    g = result.graph
-    counts = {}
-    for n in g.nodes.values():
-        counts[n.type] = counts.get(n.type, 0) + 1
-    summary = ", ".join(f"{v} {k}" for k, v in sorted(counts.items()))
-    click.echo(f"built {len(g.reports)} reports ({summary}); {len(g.edges)} relations", err=True)
+    if not result.unchanged:
+        click.echo(f"built {result.summary}", err=True)
     for p in result.outputs:
         click.echo(f"wrote {p}", err=True)
     if validate and not result.fresh:
@@ -134,7 +134,7 @@ def build(corpus: Path, out: Path, validate: bool, workers: int | None, executor
         from kg.validate import part_of
         from kg.validate import validate as shacl
 
-        whole = len(result.fresh) == len(g.reports)
+        whole = len(result.fresh) == len(result.graph.reports)
         with timings.stage("shacl"):
             conforms, lines = shacl(out / "graph.ttl") if whole else shacl(part_of(result))
         for line in lines:

@@ -29,6 +29,12 @@ def digest(folder: Path | None) -> str:
     return h.hexdigest()
 
 
+def unchanged_since_last_build(state_dir: Path, folder: Path | None) -> bool:
+    """The curation files are those the last build into OUT applied (none then and none now counts)."""
+    saved = _saved(state_dir)
+    return saved is not None and digest(folder) == (saved.get("digest") or "")
+
+
 def _ident(c: Correction) -> list:
     return [Path(c.file).name, c.fields]
 
