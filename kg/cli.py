@@ -291,13 +291,14 @@ def extract(file: Path, as_json: bool):
 def _register_graph_commands() -> None:
     from kg.cli_curate import curate_cmd
     from kg.cli_eval import eval_cmd
-    from kg.cli_graph import query_cmd, validate_cmd
+    from kg.cli_graph import export_cmd, query_cmd, validate_cmd
     from kg.cli_map import map_cmd
     from kg.cli_review import review_cmd
 
     main.add_command(query_cmd)
     main.add_command(review_cmd)
     main.add_command(validate_cmd)
+    main.add_command(export_cmd)
     main.add_command(eval_cmd)
     main.add_command(curate_cmd)
     main.add_command(map_cmd)

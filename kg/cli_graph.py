@@ -174,3 +174,32 @@ def validate_cmd(out):
         click.echo(f"{len(lines)} violation(s) in {path}", err=True)
         sys.exit(1)
     click.echo(f"{path} conforms to the shapes", err=True)
+
+
+@click.command("export")
+@click.option("--format", "fmt", type=click.Choice(["trig", "nquads", "turtle", "ntriples"]), default="trig",
+              show_default=True, help="TriG and N-Quads: every graph (evidence too); Turtle, N-Triples: the default graph.")
+@click.option("--to", "target", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="The file to write (atomically); standard output when left out.")
+@click.option("--out", type=click.Path(path_type=Path, file_okay=False), default=OUT_DEFAULT, show_default=True,
+              help="The folder `kg build` wrote (its store is read).")
+def export_cmd(fmt: str, target: Path | None, out: Path):
+    """Write the whole dataset from the store, on demand."""
+    from kg.export.dump import dump
+
+    try:
+        written = dump(out, fmt, target)
+    except BrokenPipeError:  # `kg export | head`: the reader has what it wanted
+        sys.stdout = None
+        sys.exit(0)
+    except FileNotFoundError:
+        click.echo(f"kg export: no store in {out}: run `kg build` first", err=True)
+        sys.exit(2)
+    except OSError as exc:  # kg.outdir.OutputError names the file already
+        from kg.outdir import OutputError
+
+        click.echo(f"kg export: {exc}" if isinstance(exc, OutputError) else
+                   f"kg export: {target}: {exc.strerror or exc}", err=True)
+        sys.exit(1)
+    if written is not None:
+        click.echo(f"wrote {written}", err=True)

@@ -100,6 +100,12 @@ def report_triples(g: KnowledgeGraph) -> list[tuple]:
     return out
 
 
+def _decimal(x: float) -> str:
+    """A coordinate to 6 places as Oxigraph writes a decimal (no trailing zeros: 109.18032, 40), so the
+    files and the store (which keeps the canonical form) hold the same literal."""
+    return f"{x:.6f}".rstrip("0").rstrip(".")
+
+
 def geo_triples(g: KnowledgeGraph) -> list[tuple]:
     """WGS84 latitude/longitude of each county with a known code."""
     out: list[tuple] = []
@@ -108,8 +114,8 @@ def geo_triples(g: KnowledgeGraph) -> list[tuple]:
         pos = coordinates(n.attrs.get("code")) if n.type == "County" else None
         if pos:
             s = node_iri(n.ref, n)
-            out += [(s, NamedNode(GEO + "lat"), Literal(f"{pos[0]:.6f}", datatype=dec)),
-                    (s, NamedNode(GEO + "long"), Literal(f"{pos[1]:.6f}", datatype=dec))]
+            out += [(s, NamedNode(GEO + "lat"), Literal(_decimal(pos[0]), datatype=dec)),
+                    (s, NamedNode(GEO + "long"), Literal(_decimal(pos[1]), datatype=dec))]
     return out
 
 
