@@ -65,6 +65,16 @@ class InitiativeTagger(LexiconComponent):
         self.bare_verbs = sorted(set(lex.terms("initiative_bare_quote_verb")), key=len, reverse=True)
         self.bare_set = set(self.bare_verbs)
         self.strong_re = re.compile("|".join(map(re.escape, self.strong)))
+        # building or creating a kind of unit held up as a model (美丽乡村建设, 服务型党组织建设, 模范机关创建):
+        # the qualifier (or an X型) and the unit name the initiative; 基层党组织建设 (no qualifier) does not
+        quals = sorted(set(lex.terms("initiative_ideal_qualifier")), key=len, reverse=True)
+        units = sorted(set(lex.terms("initiative_ideal_unit")), key=len, reverse=True)
+        self.ideal_re = re.compile("(?:%s|[\u4e00-\u9fff]{2}型)(?:%s)(?:建设|创建)" % (
+            "|".join(map(re.escape, quals)) or "(?!)", "|".join(map(re.escape, units)) or "(?!)")) \
+            if units else None
+        # …建设 followed by a unit it qualifies (新农村建设重点村, 美丽乡村建设示范村) is that unit's modifier
+        self.ideal_unit_after = re.compile("(?:重点|示范|试点)?(?:%s|点)" % "|".join(map(re.escape, units))) \
+            if units else None
         self._first_words: dict[str, tuple[int, str, str]] = {}  # part-of-speech cuts, by span
         self._first_words_of = None  # the tagger they came from
 
@@ -163,6 +173,7 @@ class InitiativeTagger(LexiconComponent):
         self._quoted(doc, text, taken, titles)
         for s, e in titles:  # an unquoted name inside a title is part of the title only
             taken.add(s, e)
+        self._ideal_builds(doc, text, taken, places)
         self._unquoted(doc, text, taken, places)
         self._one_name_per_thing(doc, text)
         return doc
@@ -434,6 +445,34 @@ class InitiativeTagger(LexiconComponent):
                 continue
             self._add(doc, start, he, name, "initiative.unquoted", taken=taken)
 
+    def _ideal_builds(self, doc, text, taken, places):
+        """美丽乡村建设, 新农村建设, 服务型党组织建设: the name starts at the qualifier, or at the topic the
+        qualifier follows when a stop, a mark or a place bounds it within four characters (乡村振兴示范村建设,
+        生态宜居村创建); the qualifier and unit must be at least three characters (新村建设 is a village's works)."""
+        if self.ideal_re is None:
+            return
+        for m in self.ideal_re.finditer(text):
+            s, e = m.start(), m.end()
+            if e - s < 5 or s not in self._starts or e not in self._starts or self.ideal_unit_after.match(text, e):
+                continue
+            i = s
+            while s - i < 5 and i > 0 and _NAME_CHAR.match(text[i - 1]) and text[i - 1] not in "“”" \
+                    and not self._stop_ending_at(text, i) and not places.covers(i):
+                i -= 1
+            bounded = i == 0 or not _NAME_CHAR.match(text[i - 1]) or text[i - 1] in "“”" \
+                or self._stop_ending_at(text, i) or places.covers(i)
+            if not (bounded and 2 <= s - i <= 4 and i in self._starts):
+                i = s
+            while s - i >= 2:  # the topic is a noun: a leading verb or function word (关于, 由于, 驾驭) is not
+                n, word, flag = self._first_word(text[i:s])
+                if not word or flag[:1] in "vdpcrum" or flag == "ad":
+                    i = i + len(word) if word and i + len(word) <= s else s
+                else:
+                    break
+            if s - i < 2 or not self._all_nouns(text[i:s]):  # nouns only (党建助力 is a clause)
+                i = s
+            self._add(doc, i, e, text[i:e], "initiative.ideal_build", "Programme", taken)
+
     def _list(self, doc, text, end: int, head: str, he: int, taken, places, force: bool = False) -> bool:
         """`A、B、C<head>` or `A、B等<head>`: one initiative per item with the head added back.
 
@@ -499,6 +538,11 @@ class InitiativeTagger(LexiconComponent):
                 and hs - start - len(word) >= 4:
             return start + len(word)
         return start
+
+    def _all_nouns(self, span: str) -> bool:
+        """Whether jieba's part-of-speech cut of a short span holds nouns only (乡村振兴, 生态)."""
+        words = list(self.nlp.tokenizer.pos_tagger.cut(span))
+        return bool(words) and all(w.flag[:1] in "nj" or w.flag == "vn" for w in words)
 
     def _first_word(self, span: str) -> tuple[int, str, str]:
         """(words, first word, its tag) of jieba's part-of-speech cut of `span`, kept by span: the cut is
