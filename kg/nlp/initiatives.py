@@ -33,6 +33,10 @@ _NAME_CHAR = re.compile(r"[\u4e00-\u9fff0-9A-Za-z+＋()“”]")
 _SPLIT = re.compile(r"、")
 _LEAD_PLACE = re.compile(r"^(全县|全旗|全区|全市|我县|我旗|本县)")
 _MAX_UNQUOTED = 20
+# An unquoted name that is one common word and a two-character head (特色活动, 考核机制, 人才工程, 学习计划)
+# names a kind, not an initiative; a rare word (青苗计划, 头雁工程, 容错机制) may name one. "Common": at least
+# this count in the segmenter's own dictionary.
+_COMMON_WORD_FREQ = 1000
 # corner brackets quote as “” do (Traditional texts: 實行「輪值」)
 _CORNER_QUOTES = str.maketrans("「」『』", "“”‘’")
 # a building phase (学院二期工程) or a "new model" a report only describes (探索…教育培养新模式)
@@ -148,6 +152,8 @@ class InitiativeTagger(LexiconComponent):
         if rule in ("initiative.unquoted", "initiative.list") and self._people.overlaps(start, end):
             return
         label = self._clean(name)
+        if rule in ("initiative.unquoted", "initiative.list") and self._common_kind(label):
+            return
         # a bare quote after a launching verb may be two characters (实行“轮值”, 运用“双推”)
         if not self._ok(label, document=rule == "initiative.document", bare=rule == "initiative.bare_quoted"):
             return
@@ -538,6 +544,14 @@ class InitiativeTagger(LexiconComponent):
                 and hs - start - len(word) >= 4:
             return start + len(word)
         return start
+
+    def _common_kind(self, label: str) -> bool:
+        """特色活动, 配套机制: a common word before a two-character head (see _COMMON_WORD_FREQ)."""
+        if len(label) != 4 or label[2:] not in self.head_type:
+            return False
+        seg = self.nlp.tokenizer.pos_tagger.tokenizer
+        seg.check_initialized()
+        return seg.FREQ.get(label[:2], 0) >= _COMMON_WORD_FREQ
 
     def _all_nouns(self, span: str) -> bool:
         """Whether jieba's part-of-speech cut of a short span holds nouns only (乡村振兴, 生态)."""
