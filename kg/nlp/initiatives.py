@@ -68,6 +68,7 @@ class InitiativeTagger(LexiconComponent):
         self.facility = tuple(lex.terms("facility_suffix"))
         self.bare_verbs = sorted(set(lex.terms("initiative_bare_quote_verb")), key=len, reverse=True)
         self.bare_set = set(self.bare_verbs)
+        self.group_mods = set(lex.terms("group_modifier"))
         self.strong_re = re.compile("|".join(map(re.escape, self.strong)))
         # building or creating a kind of unit held up as a model (美丽乡村建设, 服务型党组织建设, 模范机关创建):
         # the qualifier (or an X型) and the unit name the initiative; 基层党组织建设 (no qualifier) does not
@@ -540,8 +541,10 @@ class InitiativeTagger(LexiconComponent):
     def _strip_leading_verb(self, text: str, start: int, hs: int) -> int:
         """Drop a leading verb or adverb the stop lexicon missed (织密干部选育管用制度体系)."""
         n, word, flag = self._first_word(text[start:hs])
-        if n >= 2 and flag in ("v", "vd", "d", "p", "c", "ad") and len(word) >= 2 \
-                and hs - start - len(word) >= 4:
+        if flag == "a" and word in self.group_mods:  # 年轻干部挂职锻炼计划: the adjective is the group's
+            return start
+        if n >= 2 and flag in ("v", "vd", "d", "p", "c", "ad", "a") and len(word) >= 2 \
+                and hs - start - len(word) >= 3:
             return start + len(word)
         return start
 
