@@ -399,10 +399,20 @@ class InitiativeTagger(LexiconComponent):
                 modifier = True  # “白天上班、晚上上课”的强化训练模式: the quote describes what follows
             # 以“支部建在项目上”为切入口: what a report takes as its lever is an initiative
             lever = before.endswith("以") and bool(_LEVER.match(text, m.end()))
+            # a list item that names its initiative and then the launching verb (…、“书记项目”实施等工作)
+            lever = lever or self._launched_after(text, m.end())
             if (lever or any(before.endswith(v) for v in self.bare_verbs) and not modifier) and len(inner) >= 2 \
                     and not inner.endswith(self.facility) and not _BUNDLE.fullmatch(m.group()):
                 typ = "Mechanism" if re.match(r"的?(办法|机制|模式|制度|做法)", text[m.end(): m.end() + 4]) else "Programme"
                 self._add(doc, m.start(), m.end(), inner, "initiative.bare_quoted", typ, taken)
+
+    def _launched_after(self, text: str, p: int) -> bool:
+        """A launching verb right after a quote that ends a list item or clause (“书记项目”实施、…; …“A”推进等工作)."""
+        for v in self.bare_verbs:
+            if text.startswith(v, p):
+                after = text[p + len(v):p + len(v) + 1]
+                return after in ("、", "等", "，", "。", "；", ",", ";") and p + len(v) in self._starts
+        return False
 
     def _counted_list(self, text: str, m) -> str:
         """After a quoted list of N items, `N项/个/大 … <head>` counting them: the words up to the head."""
