@@ -33,6 +33,10 @@ _NAME_CHAR = re.compile(r"[\u4e00-\u9fff0-9A-Za-z+＋()“”]")
 _SPLIT = re.compile(r"、")
 _LEAD_PLACE = re.compile(r"^(全县|全旗|全区|全市|我县|我旗|本县)")
 _MAX_UNQUOTED = 20
+# An unquoted name that is one common word and a two-character head (特色活动, 考核机制, 人才工程, 学习计划)
+# names a kind, not an initiative; a rare word (青苗计划, 头雁工程, 容错机制) may name one. "Common": at least
+# this count in the segmenter's own dictionary.
+_COMMON_WORD_FREQ = 1000
 # corner brackets quote as “” do (Traditional texts: 實行「輪值」)
 _CORNER_QUOTES = str.maketrans("「」『』", "“”‘’")
 # a building phase (学院二期工程) or a "new model" a report only describes (探索…教育培养新模式)
@@ -64,7 +68,18 @@ class InitiativeTagger(LexiconComponent):
         self.facility = tuple(lex.terms("facility_suffix"))
         self.bare_verbs = sorted(set(lex.terms("initiative_bare_quote_verb")), key=len, reverse=True)
         self.bare_set = set(self.bare_verbs)
+        self.group_mods = set(lex.terms("group_modifier"))
         self.strong_re = re.compile("|".join(map(re.escape, self.strong)))
+        # building or creating a kind of unit held up as a model (美丽乡村建设, 服务型党组织建设, 模范机关创建):
+        # the qualifier (or an X型) and the unit name the initiative; 基层党组织建设 (no qualifier) does not
+        quals = sorted(set(lex.terms("initiative_ideal_qualifier")), key=len, reverse=True)
+        units = sorted(set(lex.terms("initiative_ideal_unit")), key=len, reverse=True)
+        self.ideal_re = re.compile("(?:%s|[\u4e00-\u9fff]{2}型)(?:%s)(?:建设|创建)" % (
+            "|".join(map(re.escape, quals)) or "(?!)", "|".join(map(re.escape, units)) or "(?!)")) \
+            if units else None
+        # …建设 followed by a unit it qualifies (新农村建设重点村, 美丽乡村建设示范村) is that unit's modifier
+        self.ideal_unit_after = re.compile("(?:重点|示范|试点)?(?:%s|点)" % "|".join(map(re.escape, units))) \
+            if units else None
         self._first_words: dict[str, tuple[int, str, str]] = {}  # part-of-speech cuts, by span
         self._first_words_of = None  # the tagger they came from
 
@@ -138,6 +153,8 @@ class InitiativeTagger(LexiconComponent):
         if rule in ("initiative.unquoted", "initiative.list") and self._people.overlaps(start, end):
             return
         label = self._clean(name)
+        if rule in ("initiative.unquoted", "initiative.list") and self._common_kind(label):
+            return
         # a bare quote after a launching verb may be two characters (实行“轮值”, 运用“双推”)
         if not self._ok(label, document=rule == "initiative.document", bare=rule == "initiative.bare_quoted"):
             return
@@ -163,6 +180,7 @@ class InitiativeTagger(LexiconComponent):
         self._quoted(doc, text, taken, titles)
         for s, e in titles:  # an unquoted name inside a title is part of the title only
             taken.add(s, e)
+        self._ideal_builds(doc, text, taken, places)
         self._unquoted(doc, text, taken, places)
         self._one_name_per_thing(doc, text)
         return doc
@@ -381,10 +399,20 @@ class InitiativeTagger(LexiconComponent):
                 modifier = True  # “白天上班、晚上上课”的强化训练模式: the quote describes what follows
             # 以“支部建在项目上”为切入口: what a report takes as its lever is an initiative
             lever = before.endswith("以") and bool(_LEVER.match(text, m.end()))
+            # a list item that names its initiative and then the launching verb (…、“书记项目”实施等工作)
+            lever = lever or self._launched_after(text, m.end())
             if (lever or any(before.endswith(v) for v in self.bare_verbs) and not modifier) and len(inner) >= 2 \
                     and not inner.endswith(self.facility) and not _BUNDLE.fullmatch(m.group()):
                 typ = "Mechanism" if re.match(r"的?(办法|机制|模式|制度|做法)", text[m.end(): m.end() + 4]) else "Programme"
                 self._add(doc, m.start(), m.end(), inner, "initiative.bare_quoted", typ, taken)
+
+    def _launched_after(self, text: str, p: int) -> bool:
+        """A launching verb right after a quote that ends a list item or clause (“书记项目”实施、…; …“A”推进等工作)."""
+        for v in self.bare_verbs:
+            if text.startswith(v, p):
+                after = text[p + len(v):p + len(v) + 1]
+                return after in ("、", "等", "，", "。", "；", ",", ";") and p + len(v) in self._starts
+        return False
 
     def _counted_list(self, text: str, m) -> str:
         """After a quoted list of N items, `N项/个/大 … <head>` counting them: the words up to the head."""
@@ -433,6 +461,34 @@ class InitiativeTagger(LexiconComponent):
             if _COUNT_START.match(name):
                 continue
             self._add(doc, start, he, name, "initiative.unquoted", taken=taken)
+
+    def _ideal_builds(self, doc, text, taken, places):
+        """美丽乡村建设, 新农村建设, 服务型党组织建设: the name starts at the qualifier, or at the topic the
+        qualifier follows when a stop, a mark or a place bounds it within four characters (乡村振兴示范村建设,
+        生态宜居村创建); the qualifier and unit must be at least three characters (新村建设 is a village's works)."""
+        if self.ideal_re is None:
+            return
+        for m in self.ideal_re.finditer(text):
+            s, e = m.start(), m.end()
+            if e - s < 5 or s not in self._starts or e not in self._starts or self.ideal_unit_after.match(text, e):
+                continue
+            i = s
+            while s - i < 5 and i > 0 and _NAME_CHAR.match(text[i - 1]) and text[i - 1] not in "“”" \
+                    and not self._stop_ending_at(text, i) and not places.covers(i):
+                i -= 1
+            bounded = i == 0 or not _NAME_CHAR.match(text[i - 1]) or text[i - 1] in "“”" \
+                or self._stop_ending_at(text, i) or places.covers(i)
+            if not (bounded and 2 <= s - i <= 4 and i in self._starts):
+                i = s
+            while s - i >= 2:  # the topic is a noun: a leading verb or function word (关于, 由于, 驾驭) is not
+                n, word, flag = self._first_word(text[i:s])
+                if not word or flag[:1] in "vdpcrum" or flag == "ad":
+                    i = i + len(word) if word and i + len(word) <= s else s
+                else:
+                    break
+            if s - i < 2 or not self._all_nouns(text[i:s]):  # nouns only (党建助力 is a clause)
+                i = s
+            self._add(doc, i, e, text[i:e], "initiative.ideal_build", "Programme", taken)
 
     def _list(self, doc, text, end: int, head: str, he: int, taken, places, force: bool = False) -> bool:
         """`A、B、C<head>` or `A、B等<head>`: one initiative per item with the head added back.
@@ -495,10 +551,25 @@ class InitiativeTagger(LexiconComponent):
     def _strip_leading_verb(self, text: str, start: int, hs: int) -> int:
         """Drop a leading verb or adverb the stop lexicon missed (织密干部选育管用制度体系)."""
         n, word, flag = self._first_word(text[start:hs])
-        if n >= 2 and flag in ("v", "vd", "d", "p", "c", "ad") and len(word) >= 2 \
-                and hs - start - len(word) >= 4:
+        if flag == "a" and word in self.group_mods:  # 年轻干部挂职锻炼计划: the adjective is the group's
+            return start
+        if n >= 2 and flag in ("v", "vd", "d", "p", "c", "ad", "a") and len(word) >= 2 \
+                and hs - start - len(word) >= 3:
             return start + len(word)
         return start
+
+    def _common_kind(self, label: str) -> bool:
+        """特色活动, 配套机制: a common word before a two-character head (see _COMMON_WORD_FREQ)."""
+        if len(label) != 4 or label[2:] not in self.head_type:
+            return False
+        seg = self.nlp.tokenizer.pos_tagger.tokenizer
+        seg.check_initialized()
+        return seg.FREQ.get(label[:2], 0) >= _COMMON_WORD_FREQ
+
+    def _all_nouns(self, span: str) -> bool:
+        """Whether jieba's part-of-speech cut of a short span holds nouns only (乡村振兴, 生态)."""
+        words = list(self.nlp.tokenizer.pos_tagger.cut(span))
+        return bool(words) and all(w.flag[:1] in "nj" or w.flag == "vn" for w in words)
 
     def _first_word(self, span: str) -> tuple[int, str, str]:
         """(words, first word, its tag) of jieba's part-of-speech cut of `span`, kept by span: the cut is
