@@ -26,16 +26,16 @@ ANNOTATED = ROOT / "tests" / "annotated"
 SCORER = ROOT.parent / "shared" / "eval" / "score.py"
 SHARED_ANNOTATED = ROOT.parent / "shared" / "annotated" / "gold"
 
-# F1 measured after the issue-13 rules of 2026-12-01 (dev 30, test 26 reports), minus 0.02 (seeds:
+# F1 measured after the issue-13 rules of 2026-12-01, second session (dev 30, test 26 reports), minus 0.02 (seeds:
 # corpus/ against tests/gold; the annotated parts each built on their own, as relations are scored
 # over the whole graph).
 FLOORS = {
-    "seeds": {"ALL entities": 0.89, "Initiative": 0.857, "Group": 0.818, "Person": 0.98, "Official": 0.98,
-              "Target": 0.97, "rel:implements": 0.857, "rel:targets": 0.693, "rel:hasTarget": 0.815},
-    "dev": {"ALL entities": 0.829, "Initiative": 0.804, "Group": 0.643, "Person": 0.798, "Official": 0.954,
-            "Target": 0.931, "rel:implements": 0.809, "rel:targets": 0.535, "rel:hasTarget": 0.843},
-    "test": {"ALL entities": 0.716, "Initiative": 0.429, "Group": 0.598, "Person": 0.647, "Official": 0.903,
-             "Target": 0.91, "rel:implements": 0.391, "rel:targets": 0.262, "rel:hasTarget": 0.678},
+    "seeds": {"ALL entities": 0.9, "Initiative": 0.872, "Group": 0.836, "Person": 0.98, "Official": 0.98,
+              "Target": 0.97, "rel:implements": 0.872, "rel:targets": 0.718, "rel:hasTarget": 0.815},
+    "dev": {"ALL entities": 0.854, "Initiative": 0.858, "Group": 0.694, "Person": 0.798, "Official": 0.954,
+              "Target": 0.931, "rel:implements": 0.854, "rel:targets": 0.59, "rel:hasTarget": 0.843},
+    "test": {"ALL entities": 0.725, "Initiative": 0.459, "Group": 0.618, "Person": 0.647, "Official": 0.903,
+              "Target": 0.91, "rel:implements": 0.422, "rel:targets": 0.262, "rel:hasTarget": 0.678},
 }
 
 
