@@ -47,21 +47,36 @@ def pipe(nlp: Language, items: Iterable[tuple], batch_size: int = 8) -> Iterator
 BYLINE_ROLES = frozenset({"author", "reporter", "correspondent", "special correspondent"})
 
 
-def _evidence(doc, text, source, m: Mention) -> Evidence:
+class _Sentences(dict):
+    """(sentence, start, end in the original) of a span of the text, worked out once: a report's
+    mentions and links share their sentences."""
+
+    def __init__(self, text):
+        super().__init__()
+        self.text = text
+
+    def __missing__(self, span: tuple[int, int]) -> tuple[str, int, int]:
+        s, e = span
+        self[span] = found = (self.text.text[s:e].strip(), *self.text.original_span(s, e))
+        return found
+
+
+def _evidence(doc, sentences: _Sentences, source, m: Mention) -> Evidence:
     if m.attrs.get("sidecar"):
         return Evidence(source.name, f"sidecar metadata: county={m.attrs.get('surface', '')}", 0, 0, m.rule)
     credit = m.attrs.get("credit")
     if credit is not None:
         return Evidence(source.name, source.text[credit.start:credit.end].strip(), credit.start, credit.end, m.rule)
-    s, e = sentence_of(doc, m.start)
-    os_, oe = text.original_span(s, e)
-    return Evidence(source.name, text.text[s:e].strip(), os_, oe, m.rule)
+    return Evidence(source.name, *sentences[sentence_of(doc, m.start)], m.rule)
 
 
 def _surface(original: str, text, start: int, end: int) -> str:
     """The name as the report writes it (Traditional, say), without pinyin glosses or dropped junk."""
-    return "".join(original[text.origin[i]] for i in range(start, min(end, len(text.origin)))
-                   if text.origin[i] < len(original))
+    if start < 0:
+        return "".join(original[text.origin[i]] for i in range(start, min(end, len(text.origin)))
+                       if text.origin[i] < len(original))
+    n = len(original)
+    return "".join([original[o] for o in text.origin[start:end] if o < n])
 
 
 def _attrs(m: Mention) -> dict:
@@ -89,6 +104,7 @@ def to_facts(doc, text, source) -> ReportFacts:
     ents: dict[tuple[str, str], Entity] = {}
     keys: dict[int, tuple[str, str]] = {}
     seen_ev: set = set()
+    sentences = _Sentences(text)
     div = divisions.load()
     scope: dict[tuple[str, str], str | None] = {}  # (type, name) -> the county its node is keyed by
     for m in mentions(doc):
@@ -100,7 +116,7 @@ def to_facts(doc, text, source) -> ReportFacts:
         else:
             ref = (m.type, _key(m, report))
         keys[id(m)] = ref
-        ev = _evidence(doc, text, source, m)
+        ev = _evidence(doc, sentences, source, m)
         ent = ents.get(ref)
         if ent is None:
             ent = ents[ref] = Entity(m.type, ref[1], m.label, [], _attrs(m), [])
@@ -122,8 +138,7 @@ def to_facts(doc, text, source) -> ReportFacts:
         if src not in ents or tgt not in ents:
             continue
         s, e = link.start, link.end
-        os_, oe = text.original_span(s, e)
-        ev = Evidence(report, text.text[s:e].strip(), os_, oe, link.rule)
+        ev = Evidence(report, *sentences[(s, e)], link.rule)
         rel = rels.setdefault((link.type, src, tgt), Relation(link.type, src, tgt, []))
         if (link.type, src, tgt, ev) not in seen_ev:
             seen_ev.add((link.type, src, tgt, ev))

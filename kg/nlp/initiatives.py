@@ -69,6 +69,8 @@ class InitiativeTagger(LexiconComponent):
         self.bare_verbs = sorted(set(lex.terms("initiative_bare_quote_verb")), key=len, reverse=True)
         self.bare_set = set(self.bare_verbs)
         self.group_mods = set(lex.terms("group_modifier"))
+        self.bare_tuple = tuple(self.bare_verbs)  # str.endswith takes a tuple: one C call, not a loop
+        self.strong_tuple = tuple(self.strong)
         self.strong_re = re.compile("|".join(map(re.escape, self.strong)))
         # building or creating a kind of unit held up as a model (美丽乡村建设, 服务型党组织建设, 模范机关创建):
         # the qualifier (or an X型) and the unit name the initiative; 基层党组织建设 (no qualifier) does not
@@ -101,9 +103,9 @@ class InitiativeTagger(LexiconComponent):
             if lead and not text.startswith(lead, pos):
                 continue
             p = pos + len(lead)
-            for h in self.all_heads:
-                if text.startswith(h, p):
-                    return lead + h
+            for k in self.head_lengths:  # the longest head there: a look-up per head length
+                if p + k <= len(text) and text[p:p + k] in self.head_type:
+                    return lead + text[p:p + k]
         return ""
 
     def _head_within(self, text: str, pos: int, span: int) -> str:
@@ -166,7 +168,9 @@ class InitiativeTagger(LexiconComponent):
 
     # -- rules ---------------------------------------------------------------
     def __call__(self, doc: Doc) -> Doc:
-        text = doc_text(doc).translate(_CORNER_QUOTES)  # same length: offsets hold
+        text = doc_text(doc)
+        if any(q in text for q in "「」『』"):
+            text = text.translate(_CORNER_QUOTES)  # same length: offsets hold
         self._starts = token_starts(doc)
         taken = SpanSet(len(text))
         places = SpanSet(len(text))  # marks s+1..e of each place: a name's left edge stops there
@@ -376,7 +380,7 @@ class InitiativeTagger(LexiconComponent):
             # yields to a strong one further on
             head = self._head_after(text, m.end())
             phrase = self._head_within(text, m.end(), 10)
-            if not head or (len(phrase) > len(head) and not any(head.endswith(h) for h in self.strong)):
+            if not head or (len(phrase) > len(head) and not head.endswith(self.strong_tuple)):
                 head = phrase or head
             if head:
                 self._add(doc, m.start(), m.end() + len(head), inner + head, "initiative.quoted", taken=taken)
@@ -389,7 +393,7 @@ class InitiativeTagger(LexiconComponent):
                     self._add(doc, m.start(), m.end() + 1 + len(phrase), inner + phrase, "initiative.quoted",
                               taken=taken)
                     continue
-            if any(inner.endswith(h) for h in self.strong) and len(inner) >= 4:
+            if inner.endswith(self.strong_tuple) and len(inner) >= 4:
                 self._add(doc, m.start(), m.end(), inner, "initiative.quoted", taken=taken)
                 continue
             before = text[max(0, m.start() - 8): m.start()]
@@ -401,13 +405,15 @@ class InitiativeTagger(LexiconComponent):
             lever = before.endswith("以") and bool(_LEVER.match(text, m.end()))
             # a list item that names its initiative and then the launching verb (…、“书记项目”实施等工作)
             lever = lever or self._launched_after(text, m.end())
-            if (lever or any(before.endswith(v) for v in self.bare_verbs) and not modifier) and len(inner) >= 2 \
+            if (lever or before.endswith(self.bare_tuple) and not modifier) and len(inner) >= 2 \
                     and not inner.endswith(self.facility) and not _BUNDLE.fullmatch(m.group()):
                 typ = "Mechanism" if re.match(r"的?(办法|机制|模式|制度|做法)", text[m.end(): m.end() + 4]) else "Programme"
                 self._add(doc, m.start(), m.end(), inner, "initiative.bare_quoted", typ, taken)
 
     def _launched_after(self, text: str, p: int) -> bool:
         """A launching verb right after a quote that ends a list item or clause (“书记项目”实施、…; …“A”推进等工作)."""
+        if not text.startswith(self.bare_tuple, p):  # most quotes: no verb follows (one C call)
+            return False
         for v in self.bare_verbs:
             if text.startswith(v, p):
                 after = text[p + len(v):p + len(v) + 1]
@@ -529,7 +535,7 @@ class InitiativeTagger(LexiconComponent):
             return True
         for s, e in parts:
             name = text[s:e]
-            if any(name.endswith(h) for h in self.strong):
+            if name.endswith(self.strong_tuple):
                 self._add(doc, s, e, name, "initiative.list", taken=None)
             else:
                 if head.startswith("化") and name.endswith("化"):  # 标准化、规范化建设: the item holds the 化

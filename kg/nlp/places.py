@@ -91,7 +91,9 @@ class PlaceTagger:
     def _town_short_lists(self, doc, text, county, seen_town_at):
         """新港、康禾和顺天3个乡镇: towns named by short forms in a list; every item must be a town of the county."""
         shorts = {t[:-1]: t for t in county.towns if t.endswith(("镇", "乡")) and len(t) >= 3}
-        if not shorts:
+        # a list needs a short form right before 、和及与: most reports have none, and then the county's
+        # patterns need not be compiled at all (a few milliseconds each, once per county)
+        if not shorts or not any(k + sep in text for k in shorts for sep in "、和及与"):
             return
         lists, items = _short_list_patterns("|".join(sorted(map(re.escape, shorts), key=len, reverse=True)))
         for m in lists.finditer(text):

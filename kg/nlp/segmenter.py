@@ -31,7 +31,8 @@ _PLACEHOLDER = "\ue000\ue001"  # private use: outside every block jieba or jieba
 
 
 class JiebaWords:
-    """`cut(text)` gives the words `jieba.Tokenizer().cut(text)` gives after the same `add_word`s."""
+    """`cut(text)` gives the words `jieba.Tokenizer().cut(text)` gives after the same `add_word`s
+    (never an empty one: together they are the text)."""
 
     def __init__(self, words: Iterable[str] = (), freq: int = 20000, base_freq: dict[str, int] | None = None):
         """`words` are taught with `freq`, as `jieba.Tokenizer.add_word(w, freq)` would; `base_freq` is

@@ -120,6 +120,9 @@ class LinearChineseTokenizer(ChineseTokenizer):
     def __call__(self, text: str) -> Doc:
         if self.segmenter != Segmenter.jieba:
             return super().__call__(text)
+        if " " not in text:  # most reports: every word is a token, none with a trailing space
+            found = self.words_seg.cut(text)
+            return Doc(self.vocab, words=found, spaces=[False] * len(found))
         words: list[str] = []
         spaces: list[bool] = []
         for w in self.words_seg.cut(text):
