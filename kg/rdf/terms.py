@@ -65,7 +65,7 @@ def _iri_char(c: str) -> str:
     if c.isascii():
         return c if c.isalnum() or c in "-._~" else quote(c, safe="")
     ucs = (0xA0 <= o <= 0xD7FF or 0xF900 <= o <= 0xFDCF or 0xFDF0 <= o <= 0xFFEF
-           or (0x10000 <= o <= 0xEFFFD and (o & 0xFFFF) < 0xFFFE))
+           or (0x10000 <= o <= 0xEFFFD and (o & 0xFFFF) < 0xFFFE and not 0xE0000 <= o <= 0xE0FFF))
     if ucs and unicodedata.category(c)[0] not in "ZC":
         return c
     return quote(c, safe="")
