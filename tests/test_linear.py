@@ -50,8 +50,10 @@ def test_a_report_without_punctuation_costs_time_linear_in_its_length(tmp_path, 
     _timed(nlp, small)  # warm: lazy models (jieba's tags, LAC) load on first use
     t_small = min(_timed(nlp, small)[0] for _ in range(2))
     t_big, (facts, shard) = _timed(nlp, big)
-    # 4x the text: linear is ~4x, the quadratic code was ~14x
-    assert t_big / t_small < 6, (t_small, t_big)
+    # 4x the text: linear is ~4x, the quadratic code was ~14x. The bar sits at 10: the small text is timed
+    # warm, and the segmenter's and LAC's per-process caches make a repeated text cheaper (7.3x was seen
+    # on a noisy machine), so 6 failed without any change to the code; 10 still fails a quadratic cost.
+    assert t_big / t_small < 10, (t_small, t_big)
     assert len(facts.entities) > 100 and facts.relations
     assert max(len(e.sentence) for e in _evidence(facts)) <= MAX_SENTENCE
     assert max(map(len, shard.nquads.splitlines())) < 8 * MAX_SENTENCE  # no literal grows with the report
